@@ -1,0 +1,60 @@
+// Three builds: the ESM client (with the polyfill as a lazily loaded chunk), the Node server, and the ES5
+// script-tag file with the polyfill inside. Declarations come from `tsc -p tsconfig.build.json`.
+import commonjs from '@rollup/plugin-commonjs'
+import { nodeResolve } from '@rollup/plugin-node-resolve'
+import terser from '@rollup/plugin-terser'
+import typescript from '@rollup/plugin-typescript'
+import { transform } from '@swc/core'
+
+const ts = (outDir) =>
+  typescript({
+    tsconfig: './tsconfig.build.json',
+    compilerOptions: { declaration: false, emitDeclarationOnly: false, noEmit: false, outDir },
+    noEmitOnError: true,
+  })
+
+/**
+ * Lowers our modules to ES5 syntax, one at a time (TypeScript 6 emits modern JS; the polyfill is ES5 already).
+ * Helpers are imported from @swc/helpers, so rollup bundles each once, inside the IIFE: no stray globals.
+ */
+const es5 = () => ({
+  name: 'es5',
+  async transform(code, id) {
+    if (id.includes('/node_modules/') || id.startsWith('\0')) return null
+    const result = await transform(code, {
+      filename: id,
+      jsc: { target: 'es5', parser: { syntax: 'ecmascript' }, loose: true, externalHelpers: true },
+      module: { type: 'es6' },
+      sourceMaps: true,
+    })
+    return { code: result.code, map: result.map }
+  },
+})
+
+export default [
+  {
+    input: { index: 'src/index.ts' },
+    output: { dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js' },
+    plugins: [ts('dist'), nodeResolve({ browser: true }), commonjs()],
+  },
+  {
+    input: { index: 'src/server/index.ts', cli: 'src/server/cli.ts' },
+    output: { dir: 'dist/server', format: 'es', sourcemap: true },
+    external: (id) => id.startsWith('node:'),
+    plugins: [ts('dist/server')],
+  },
+  {
+    input: 'src/legacy.ts',
+    output: [
+      { file: 'dist/ssekit.legacy.js', format: 'iife', name: 'SseKit', sourcemap: true },
+      {
+        file: 'dist/ssekit.legacy.min.js',
+        format: 'iife',
+        name: 'SseKit',
+        sourcemap: true,
+        plugins: [terser({ ecma: 5, safari10: true, format: { comments: /^!|@license/ } })],
+      },
+    ],
+    plugins: [ts('dist'), nodeResolve({ browser: true }), commonjs(), es5()],
+  },
+]

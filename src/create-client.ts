@@ -1,0 +1,28 @@
+import { createClientWith } from './client'
+import { loadPolyfill } from './transports/load-polyfill'
+import { nativeTransport } from './transports/native'
+import type { Client, ClientOptions, EventMap } from './types'
+
+const transports = { native: () => nativeTransport(), polyfill: loadPolyfill }
+
+/**
+ * Creates a client for one SSE stream. Nothing is requested until `connect()`.
+ *
+ * @param url - the stream URL, absolute or relative to the page
+ * @param options - transport, headers, decoding and retry policy; bad values throw a `bad-option` SsekitError
+ * @example
+ * ```ts
+ * type Events = { date: string; tick: { n: number } }
+ * const client = createClient<Events>('/stream/date', { decode: 'json' })
+ * client.on('date', (date, meta) => console.log(date, meta.lastEventId))
+ * client.subscribe((state) => console.log(state.status, state.attempt, state.delayMs))
+ * client.connect()
+ * ```
+ * @public
+ */
+export function createClient<Events extends EventMap = Record<string, string>>(
+  url: string,
+  options?: ClientOptions,
+): Client<Events> {
+  return createClientWith<Events>(transports, url, options)
+}

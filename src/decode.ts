@@ -1,0 +1,14 @@
+import type { DecodeFunction, DecodeOption } from './types'
+
+const text: DecodeFunction = (raw) => raw
+const json: DecodeFunction = (raw) => JSON.parse(raw)
+
+/**
+ * Turns the `decode` option into a function. `'text'` is the default: it is what EventSource delivers, and it
+ * cannot fail; `'json'` parses each event's data.
+ * @param option - `'text'`, `'json'` or a function
+ * @internal
+ */
+export function toDecoder(option: DecodeOption = 'text'): DecodeFunction {
+  return option === 'json' ? json : option === 'text' ? text : option
+}

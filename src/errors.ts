@@ -1,0 +1,88 @@
+/**
+ * Why a connection, an option or an event failed. A closed union, so a `switch` over it is exhaustive.
+ *
+ * - `network`: the request failed or the stream dropped (retried).
+ * - `http-status`: the server answered with a status other than 200 (`status` is set).
+ * - `no-content`: the server answered 204, the spec's way to say "stop reconnecting".
+ * - `content-type`: the response was not `text/event-stream`.
+ * - `failed`: native `EventSource` failed the connection and hides why (status or content type).
+ * - `stalled`: nothing arrived for `heartbeatTimeoutMs`.
+ * - `decode`: an event's data could not be decoded (the stream goes on).
+ * - `handler`: an event handler threw (the other handlers still run).
+ * - `bad-option`: `createClient` was given an option it cannot use.
+ * - `unavailable`: the requested transport does not exist in this environment.
+ *
+ * @public
+ */
+export type ErrorCode =
+  | 'network'
+  | 'http-status'
+  | 'no-content'
+  | 'content-type'
+  | 'failed'
+  | 'stalled'
+  | 'decode'
+  | 'handler'
+  | 'bad-option'
+  | 'unavailable'
+
+/** Extra facts an error can carry. @public */
+export interface ErrorDetails {
+  /** The error code. */
+  code: ErrorCode
+  /** The HTTP status, where the transport could see it. */
+  status?: number
+  /** The URL of the stream. */
+  url?: string
+  /** The `Retry-After` header in milliseconds, where the transport could see it. */
+  retryAfterMs?: number
+  /** The underlying error or event. */
+  cause?: unknown
+}
+
+/**
+ * The one error class of ssekit. Its `code` says what failed; `status`, `url` and `cause` say more where known.
+ * Use {@link isSsekitError} rather than `instanceof` across realms or bundles.
+ *
+ * @example
+ * ```ts
+ * client.subscribe((state) => {
+ *   if (state.error?.code === 'http-status') console.warn(state.error.status, state.error.url)
+ * })
+ * ```
+ * @public
+ */
+export class SsekitError extends Error {
+  /** What failed. */
+  readonly code: ErrorCode
+  /** The HTTP status, where known. */
+  readonly status?: number
+  /** The stream URL, where known. */
+  readonly url?: string
+  /** The server's `Retry-After`, in milliseconds, where known. */
+  readonly retryAfterMs?: number
+  /** The underlying error or event. */
+  readonly cause?: unknown
+
+  constructor(message: string, details: ErrorDetails) {
+    super(message)
+    // Downlevelled to ES5, `extends Error` loses the prototype chain; restore it.
+    Object.setPrototypeOf(this, SsekitError.prototype)
+    this.name = 'SsekitError'
+    this.code = details.code
+    this.status = details.status
+    this.url = details.url
+    this.retryAfterMs = details.retryAfterMs
+    this.cause = details.cause
+  }
+}
+
+/**
+ * Tells whether a value is a {@link SsekitError}, also across realms (iframes) and duplicated bundles.
+ *
+ * @param value - anything caught or reported
+ * @public
+ */
+export function isSsekitError(value: unknown): value is SsekitError {
+  return value instanceof SsekitError || (value instanceof Error && value.name === 'SsekitError' && 'code' in value)
+}

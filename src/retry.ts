@@ -1,0 +1,75 @@
+import type { SsekitError } from './errors'
+import type { RetryDecision, RetryOptions } from './types'
+
+/** A retry policy with every default filled in. @internal */
+export interface RetryPolicy {
+  initialDelayMs: number
+  maxDelayMs: number
+  factor: number
+  jitter: number
+  maxAttempts: number
+  decide?: RetryDecision
+  random: () => number
+}
+
+/** The defaults of {@link RetryOptions}. @internal */
+export const RETRY_DEFAULTS: RetryPolicy = {
+  initialDelayMs: 1000,
+  maxDelayMs: 30000,
+  factor: 2,
+  jitter: 0.5,
+  maxAttempts: Infinity,
+  random: Math.random,
+}
+
+/**
+ * Fills in the defaults of a retry policy.
+ * @param options - what the user gave
+ * @internal
+ */
+export function resolveRetry(options: RetryOptions = {}): RetryPolicy {
+  const policy: RetryPolicy = { ...RETRY_DEFAULTS }
+  for (const key in options) {
+    const value = options[key as keyof RetryOptions]
+    if (value !== undefined) (policy as unknown as Record<string, unknown>)[key] = value
+  }
+  return policy
+}
+
+/**
+ * The default rules: whether a failure is worth another attempt.
+ * 204 (the spec's "stop reconnecting"), 401, 403, other 4xx and a wrong content type stop; 408, 429, 5xx,
+ * network failures, stalls, and native failures whose status is hidden are retried.
+ * @param error - the failure
+ * @internal
+ */
+export function isRetryable(error: SsekitError): boolean {
+  const { code, status } = error
+  if (code === 'http-status' && status !== undefined) {
+    return status >= 500 || status === 408 || status === 429 || status < 400
+  }
+  return code === 'network' || code === 'stalled' || code === 'failed' || code === 'http-status'
+}
+
+/**
+ * The pure retry policy: the delay before attempt number `attempt` after `error`, or `null` to stop.
+ * Exponential backoff `initialDelayMs * factor^(attempt - 1)` capped at `maxDelayMs`, less up to `jitter` of it at
+ * random; a server's `Retry-After` is a floor; `maxAttempts` is a hard cap; `decide` can override the rest.
+ *
+ * @param policy - the resolved policy
+ * @param attempt - the attempt to schedule, 1 for the first retry
+ * @param error - the failure that ended the previous attempt
+ * @returns milliseconds to wait, or `null` to give up
+ * @internal
+ */
+export function nextDelay(policy: RetryPolicy, attempt: number, error: SsekitError): number | null {
+  if (attempt > policy.maxAttempts) return null
+  const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * Math.pow(policy.factor, attempt - 1))
+  const backoff = Math.max(Math.round(base * (1 - policy.jitter * policy.random())), error.retryAfterMs || 0)
+  const delayMs = isRetryable(error) ? backoff : null
+  const decision = policy.decide ? policy.decide({ error, attempt, delayMs }) : undefined
+  if (decision === false) return null
+  if (decision === true) return backoff
+  if (typeof decision === 'number' && decision >= 0) return decision
+  return delayMs
+}

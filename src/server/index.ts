@@ -1,0 +1,18 @@
+/**
+ * `ssekit/server`: a Server-Sent Events server on `node:http`, usable on its own or as Express middleware.
+ *
+ * @example
+ * ```ts
+ * import {createServer} from 'ssekit/server'
+ * const sse = createServer({intervalMs: 1000})
+ * console.log(await sse.listen(3000)) // http://127.0.0.1:3000
+ * ```
+ * @packageDocumentation
+ */
+export {createServer} from './app'
+export type {RouteHandler, ServerOptions, SseServer} from './app'
+export {createChannel, LOST_EVENT} from './channel'
+export type {Channel, ChannelOptions, ClientErrorInfo} from './channel'
+export type {CorsOptions} from './cors'
+export {encode, encodeComment} from './encode'
+export type {SseMessage} from './encode'

@@ -1,0 +1,70 @@
+import type { SsekitError } from '../errors'
+import type { TransportKind } from '../types'
+import type { EventSourceLike, TransportFactory, TransportHandlers, TransportRequest } from './types'
+
+/** [spec] readyState CLOSED: the user agent failed the connection and will not reconnect. */
+const CLOSED = 2
+
+/**
+ * Tells a failure of one EventSource: given the error event and whether the connection was ever open.
+ * @internal
+ */
+export type Classify = (event: Event, request: TransportRequest, source: EventSourceLike) => SsekitError
+
+/**
+ * A server event carries string `data`; the connection's own `open` and `error` events do not. Both reach the
+ * listeners of the same type, so this is what keeps a server's `event: error` apart from a connection error.
+ */
+function isServerEvent(event: Event): event is MessageEvent<string> {
+  return typeof (event as MessageEvent).data === 'string'
+}
+
+/**
+ * Builds a transport factory around an EventSource-like constructor: one instance per attempt, lifecycle
+ * events turned into `onOpen`/`onError`, server events routed by type. Nothing fires after `close()`.
+ *
+ * @param kind - the transport's name in the state
+ * @param open - creates the EventSource for one request
+ * @param classify - turns its error events into a {@link SsekitError}
+ * @internal
+ */
+export function eventSourceFactory(
+  kind: TransportKind,
+  open: (request: TransportRequest) => EventSourceLike,
+  classify: Classify,
+  onMessageSeen?: (source: EventSourceLike, lastEventId: string) => void,
+): TransportFactory {
+  const factory = (request: TransportRequest, handlers: TransportHandlers) => {
+    const source = open(request)
+    const listening: Record<string, boolean> = {}
+    let closed = false
+
+    source.addEventListener('open', (event) => {
+      if (!closed && !isServerEvent(event)) handlers.onOpen()
+    })
+    source.addEventListener('error', (event) => {
+      if (closed || isServerEvent(event)) return
+      const error = classify(event, request, source)
+      // [spec] On a network error the user agent reestablishes the connection (readyState CONNECTING); on a bad
+      // status or content type it fails the connection (readyState CLOSED).
+      handlers.onError(error, source.readyState !== CLOSED)
+    })
+
+    return {
+      listen(type: string) {
+        if (listening[type]) return
+        listening[type] = true
+        source.addEventListener(type, (event) => {
+          if (closed || !isServerEvent(event)) return
+          if (onMessageSeen) onMessageSeen(source, event.lastEventId)
+          handlers.onMessage(type, { data: event.data, lastEventId: event.lastEventId, origin: event.origin })
+        })
+      },
+      close() {
+        closed = true
+        source.close()
+      },
+    }
+  }
+  return Object.defineProperty(factory, 'kind', { value: kind }) as TransportFactory
+}

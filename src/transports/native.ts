@@ -1,0 +1,41 @@
+import { SsekitError } from '../errors'
+import { getGlobal } from '../global'
+import { eventSourceFactory } from './event-source'
+import type { EventSourceLike, TransportFactory } from './types'
+import { withParam } from './url'
+
+/** The constructor of a browser-compatible EventSource. @public */
+export type EventSourceConstructor = new (url: string, init?: { withCredentials?: boolean }) => EventSourceLike
+
+/**
+ * The native transport over `EventSource`.
+ *
+ * What native hides, and how the client copes:
+ * - the HTTP status and headers of a refused response: a bad status, a 204 and a wrong content type all end in the
+ *   same bare `error` event with `readyState` CLOSED, reported as code `'failed'` with no `status`;
+ * - the server's `retry:` value: it only steers native's own reconnection (`retry: 'transport'`);
+ * - request headers: a new instance cannot send `Last-Event-ID`, so the id travels in a query parameter.
+ *
+ * @param EventSourceImpl - the constructor; defaults to the global `EventSource`, read when called
+ * @returns the factory, or `undefined` where there is no EventSource
+ * @internal
+ */
+export function nativeTransport(EventSourceImpl?: EventSourceConstructor): TransportFactory | undefined {
+  const Impl = EventSourceImpl || (getGlobal() as { EventSource?: EventSourceConstructor }).EventSource
+  if (!Impl) return undefined
+  return eventSourceFactory(
+    'native',
+    (request) =>
+      new Impl(withParam(request.url, request.lastEventIdParam, request.lastEventId), {
+        withCredentials: request.withCredentials,
+      }),
+    (event, request, source) =>
+      source.readyState === 2
+        ? new SsekitError('EventSource refused the response (bad status or content type): GET ' + request.url, {
+            code: 'failed',
+            url: request.url,
+            cause: event,
+          })
+        : new SsekitError('Connection lost: GET ' + request.url, { code: 'network', url: request.url, cause: event }),
+  )
+}

@@ -1,0 +1,87 @@
+import { SsekitError } from '../errors'
+import { eventSourceFactory } from './event-source'
+import { fetchStreamIfSupported, type FetchStream } from './fetch-stream'
+import type { EventSourceLike, TransportFactory } from './types'
+
+/** The parts of event-source-polyfill's options that ssekit sets. @internal */
+export interface PolyfillInit {
+  withCredentials: boolean
+  headers: Record<string, string>
+  lastEventIdQueryParameterName: string
+  Transport?: typeof FetchStream
+}
+
+/** The constructor exported by event-source-polyfill as `EventSourcePolyfill`. @internal */
+export type PolyfillConstructor = new (url: string, init: PolyfillInit) => EventSourceLike & { headers?: Record<string, string> }
+
+/** The polyfill's failure events: a refused response carries its status and headers, a network failure its error. */
+interface PolyfillErrorEvent {
+  status?: number
+  statusText?: string
+  headers?: { get(name: string): string | null }
+  error?: unknown
+}
+
+/**
+ * Reads `Retry-After` (seconds or an HTTP date) as milliseconds.
+ * @internal
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (!value) return undefined
+  if (/^\d+$/.test(value.trim())) return parseInt(value, 10) * 1000
+  const at = Date.parse(value)
+  return at === at ? Math.max(0, at - now) : undefined
+}
+
+/**
+ * The transport over event-source-polyfill (XHR/fetch streaming). Unlike native it sees the response, so its
+ * errors carry the HTTP status and `Retry-After`, and it can send headers, `Last-Event-ID` among them.
+ *
+ * @param Polyfill - the `EventSourcePolyfill` constructor
+ * @internal
+ */
+export function polyfillTransport(Polyfill: PolyfillConstructor): TransportFactory {
+  return eventSourceFactory(
+    'polyfill',
+    (request) => {
+      const headers: Record<string, string> = {}
+      for (const name in request.headers) headers[name] = request.headers[name]
+      if (request.lastEventId) headers['Last-Event-ID'] = request.lastEventId
+      return new Polyfill(request.url, {
+        withCredentials: request.withCredentials,
+        headers,
+        lastEventIdQueryParameterName: request.lastEventIdParam,
+        Transport: fetchStreamIfSupported(),
+      })
+    },
+    (event, request) => {
+      const { status, statusText, headers, error } = event as unknown as PolyfillErrorEvent
+      const url = request.url
+      if (status === undefined) {
+        return new SsekitError('Connection lost: GET ' + url, { code: 'network', url, cause: error || event })
+      }
+      if (status === 200) {
+        const type = headers ? headers.get('Content-Type') : null
+        return new SsekitError('Expected text/event-stream but got ' + (type || 'no content type') + ': GET ' + url, {
+          code: 'content-type',
+          status,
+          url,
+        })
+      }
+      const retryAfterMs = parseRetryAfter(headers && headers.get('Retry-After'))
+      return status === 204
+        ? new SsekitError('Server answered 204 No Content, which means stop: GET ' + url, { code: 'no-content', status, url })
+        : new SsekitError('Connection failed with status ' + status + (statusText ? ' ' + statusText : '') + ': GET ' + url, {
+            code: 'http-status',
+            status,
+            url,
+            retryAfterMs,
+          })
+    },
+    // When the polyfill reconnects by itself (retry: 'transport'), it re-sends these headers: keep the id current.
+    (source, lastEventId) => {
+      const headers = (source as { headers?: Record<string, string> }).headers
+      if (headers && lastEventId) headers['Last-Event-ID'] = lastEventId
+    },
+  )
+}

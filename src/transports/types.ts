@@ -1,0 +1,60 @@
+import type { SsekitError } from '../errors'
+import type { TransportKind } from '../types'
+
+/** One request a transport makes. @internal */
+export interface TransportRequest {
+  /** The stream URL as the user gave it. */
+  url: string
+  withCredentials: boolean
+  /** Headers for this attempt (polyfill only). */
+  headers: Record<string, string>
+  /** The id to resume from ('' for none). */
+  lastEventId: string
+  /** The query parameter that carries `lastEventId` where a header cannot. */
+  lastEventIdParam: string
+}
+
+/** A server event as a transport hands it over. @internal */
+export interface TransportMessage {
+  data: string
+  lastEventId: string
+  origin?: string
+}
+
+/** What a transport reports back. @internal */
+export interface TransportHandlers {
+  /** The response was accepted: status 200 and `text/event-stream`. */
+  onOpen(): void
+  /** A server event of a type that was `listen`ed to. */
+  onMessage(type: string, message: TransportMessage): void
+  /**
+   * The connection failed. `reconnecting` is true when the EventSource is already reconnecting by itself
+   * (the spec's "reestablish the connection"), false when it gave up ("fail the connection").
+   */
+  onError(error: SsekitError, reconnecting: boolean): void
+}
+
+/** A live connection. @internal */
+export interface Transport {
+  /** Starts delivering events of this type to `onMessage`. */
+  listen(type: string): void
+  /** Closes the connection; no callback fires after it. */
+  close(): void
+}
+
+/** Opens a connection. @internal */
+export interface TransportFactory {
+  (request: TransportRequest, handlers: TransportHandlers): Transport
+  readonly kind: TransportKind
+}
+
+/**
+ * The parts of an EventSource (native or polyfill) that ssekit uses: only what we care about, so that both
+ * implementations and test doubles fit.
+ * @public
+ */
+export interface EventSourceLike {
+  readonly readyState: number
+  addEventListener(type: string, listener: (event: Event) => void): void
+  close(): void
+}

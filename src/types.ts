@@ -1,0 +1,131 @@
+import type { SsekitError } from './errors'
+
+/** The connection's status, as a readable string. @public */
+export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed'
+
+/** Which EventSource implementation carries the stream. @public */
+export type TransportKind = 'native' | 'polyfill'
+
+/**
+ * A snapshot of the connection. The same object is returned until something changes, so it can be handed to
+ * React's `useSyncExternalStore` or a Svelte store as it is.
+ * @public
+ */
+export interface ConnectionState {
+  /** Where the connection is in its lifecycle. */
+  readonly status: ConnectionStatus
+  /** Failed attempts since the last open (0 while open or idle). */
+  readonly attempt: number
+  /** Milliseconds until the next attempt, while one is scheduled. */
+  readonly delayMs?: number
+  /** The failure that caused the current `reconnecting` or `closed` state, if any. */
+  readonly error?: SsekitError
+  /** The transport in use, once chosen. */
+  readonly transport?: TransportKind
+}
+
+/** A map of event type to the type of its decoded data. @public */
+export type EventMap = Record<string, unknown>
+
+/** What a handler learns about an event besides its data. @public */
+export interface MessageMeta {
+  /** The event type (`'message'` for unnamed events). */
+  type: string
+  /** The stream's last event id after this event, as the spec defines it. */
+  lastEventId: string
+  /** The origin of the stream. */
+  origin: string
+  /** The data as it came off the wire, before decoding. */
+  raw: string
+}
+
+/** Turns an event's raw data into a value. @public */
+export type DecodeFunction = (raw: string, type: string) => unknown
+
+/** How event data is decoded: `'text'` leaves it a string, `'json'` parses it, a function does what it likes. @public */
+export type DecodeOption = 'text' | 'json' | DecodeFunction
+
+/** What the retry hook is told about a failure. @public */
+export interface RetryContext {
+  /** The failure. */
+  error: SsekitError
+  /** The attempt that is about to be scheduled (1 for the first retry). */
+  attempt: number
+  /** The delay the default rules would use, or `null` where they would stop. */
+  delayMs: number | null
+}
+
+/**
+ * Decides one failure: `false` stops, `true` retries with the default delay, a number retries after that many
+ * milliseconds, `undefined` keeps the default rules.
+ * @public
+ */
+export type RetryDecision = (context: RetryContext) => boolean | number | undefined | void
+
+/** The client's own retry policy. @public */
+export interface RetryOptions {
+  /** Delay before the first retry. @defaultValue 1000 */
+  initialDelayMs?: number
+  /** Upper bound of any delay. @defaultValue 30000 */
+  maxDelayMs?: number
+  /** Growth of the delay per attempt. @defaultValue 2 */
+  factor?: number
+  /** Share of the delay taken off at random (0 to 1), so that clients do not retry in step. @defaultValue 0.5 */
+  jitter?: number
+  /** Attempts after which the client gives up and closes. @defaultValue Infinity */
+  maxAttempts?: number
+  /** Per-failure override of the default rules. */
+  decide?: RetryDecision
+  /** Source of randomness for jitter, for tests. @defaultValue Math.random */
+  random?: () => number
+}
+
+/** Request headers, or a function that computes them before each attempt. @public */
+export type HeadersOption = Record<string, string> | (() => Record<string, string>)
+
+/** Options of {@link createClient}. @public */
+export interface ClientOptions {
+  /** Which EventSource to use; `'auto'` picks native where it exists and headers are not needed. @defaultValue 'auto' */
+  transport?: 'auto' | TransportKind
+  /** Send cookies and auth on cross-origin requests. @defaultValue false */
+  withCredentials?: boolean
+  /** Request headers (polyfill transport only), or a function called before every attempt. */
+  headers?: HeadersOption
+  /** The event id to resume from on the first connection. */
+  lastEventId?: string
+  /** How event data is decoded. @defaultValue 'text' */
+  decode?: DecodeOption
+  /** The retry policy; `'transport'` leaves reconnection to the EventSource itself; `false` never retries. */
+  retry?: RetryOptions | 'transport' | false
+  /** Query parameter that carries the last event id where a header cannot. @defaultValue 'lastEventId' */
+  lastEventIdParam?: string
+  /**
+   * Called with errors that do not end the connection: a decoder or a handler that threw. Without it they are
+   * reported like an uncaught exception in an event listener.
+   */
+  onError?: (error: SsekitError) => void
+}
+
+/** Removes what a call added. @public */
+export type Unsubscribe = () => void
+
+/** A handler of one event type. @public */
+export type EventHandler<T> = (data: T, meta: MessageMeta) => void
+
+/** The object returned by {@link createClient}. @public */
+export interface Client<Events extends EventMap = Record<string, string>> {
+  /** Opens the connection; does nothing when already connecting or open. */
+  connect(): void
+  /** Closes the connection and cancels any pending retry; nothing is sent after it. */
+  disconnect(): void
+  /** Listens to one event type; returns the function that stops listening. */
+  on<K extends keyof Events & string>(type: K, handler: EventHandler<Events[K]>): Unsubscribe
+  /** Listens to the connection state: called at once with the current state, then on every change. */
+  subscribe(listener: (state: ConnectionState) => void): Unsubscribe
+  /** The current state snapshot. */
+  readonly state: ConnectionState
+  /** The id the client resumes from. */
+  readonly lastEventId: string
+  /** The stream URL. */
+  readonly url: string
+}

@@ -1,0 +1,6 @@
+/** The transport suite with the page's EventSource deleted: the lazily loaded polyfill chunk carries the stream. */
+import { registerTransportSuite } from './suite'
+
+describe('ssekit in Chromium, no EventSource (polyfill)', () => {
+  registerTransportSuite('polyfill')
+})

@@ -1,0 +1,65 @@
+/**
+ * Headless Chromium for browser tests: Debian's build (or CHROMIUM_PATH) driven by playwright-core, with the
+ * flags this machine needs, and every console error and uncaught page error collected per page.
+ */
+import { chromium, type Browser, type Page } from 'playwright-core'
+
+/** What went wrong inside one page, in order. */
+export interface PageProblems {
+  /** `console.error` messages (including the browser's own, such as failed loads). */
+  consoleErrors: string[]
+  /** Uncaught exceptions. */
+  pageErrors: string[]
+}
+
+export interface TestBrowser {
+  browser: Browser
+  /** A page in its own fresh context; its problems are in {@link TestBrowser.problems}. */
+  newPage(): Promise<Page>
+  /** The console and page errors seen so far in a page made by `newPage()`. */
+  problems(page: Page): PageProblems
+  close(): Promise<void>
+}
+
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+]
+
+/** Launches headless Chromium; playwright gives it a fresh temporary profile. */
+export async function launchBrowser(): Promise<TestBrowser> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: FLAGS,
+    headless: true,
+    timeout: 15_000,
+  })
+  const seen = new WeakMap<Page, PageProblems>()
+  return {
+    browser,
+    async newPage() {
+      const context = await browser.newContext()
+      const page = await context.newPage()
+      const problems: PageProblems = { consoleErrors: [], pageErrors: [] }
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.consoleErrors.push(message.text())
+      })
+      page.on('pageerror', (error) => problems.pageErrors.push(String(error)))
+      page.setDefaultTimeout(10_000)
+      seen.set(page, problems)
+      return page
+    },
+    problems(page) {
+      const problems = seen.get(page)
+      if (!problems) throw new Error('problems(): the page was not made by newPage()')
+      return problems
+    },
+    close: () => browser.close(),
+  }
+}

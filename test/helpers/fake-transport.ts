@@ -1,0 +1,68 @@
+import type { TransportSource } from '../../src/client'
+import { SsekitError } from '../../src/errors'
+import type { TransportFactory, TransportHandlers, TransportRequest } from '../../src/transports/types'
+import type { TransportKind } from '../../src/types'
+
+/** One connection opened by the fake transport, driven by hand. */
+export interface FakeConnection {
+  request: TransportRequest
+  handlers: TransportHandlers
+  listening: string[]
+  closed: boolean
+  open(): void
+  message(type: string, data: string, lastEventId?: string): void
+  drop(reconnecting?: boolean): void
+  refuse(status: number, retryAfterMs?: number): void
+}
+
+/** A transport source whose connections are opened, fed and failed by the test. */
+export function createFakeTransport(kind: TransportKind = 'native') {
+  const connections: FakeConnection[] = []
+  const factory = ((request: TransportRequest, handlers: TransportHandlers) => {
+    const connection: FakeConnection = {
+      request,
+      handlers,
+      listening: [],
+      closed: false,
+      open: () => handlers.onOpen(),
+      message: (type, data, lastEventId = '') => {
+        if (connection.listening.indexOf(type) >= 0) handlers.onMessage(type, { data, lastEventId, origin: 'http://test' })
+      },
+      drop: (reconnecting = true) =>
+        handlers.onError(new SsekitError('Connection lost', { code: 'network', url: request.url }), reconnecting),
+      refuse: (status, retryAfterMs) =>
+        handlers.onError(
+          new SsekitError('status ' + status, {
+            code: status === 204 ? 'no-content' : 'http-status',
+            status,
+            url: request.url,
+            retryAfterMs,
+          }),
+          false,
+        ),
+    }
+    connections.push(connection)
+    return {
+      listen: (type: string) => {
+        if (connection.listening.indexOf(type) < 0) connection.listening.push(type)
+      },
+      close: () => {
+        connection.closed = true
+      },
+    }
+  }) as TransportFactory
+  Object.defineProperty(factory, 'kind', { value: kind })
+  const source: TransportSource = {
+    native: () => (kind === 'native' ? factory : undefined),
+    polyfill: (done) => done(factory),
+  }
+  return {
+    source,
+    connections,
+    get last(): FakeConnection {
+      const connection = connections[connections.length - 1]
+      if (!connection) throw new Error('no connection was opened')
+      return connection
+    },
+  }
+}

@@ -1,0 +1,57 @@
+/** @jest-environment node */
+import { createClientWith } from '../src/client'
+import type { ClientOptions } from '../src/types'
+import { createFakeTransport } from './helpers/fake-transport'
+
+const create = (options: unknown, url: unknown = '/s') =>
+  createClientWith(createFakeTransport().source, url as string, options as ClientOptions)
+
+test.each([
+  [{ transport: 'websocket' }, /transport: expected "auto", "native" or "polyfill"/],
+  [{ retyr: {} }, /retyr: unknown option; did you mean "retry"\?/],
+  [{ retry: { maxDelay: 5 } }, /retry\.maxDelay: unknown option; did you mean "retry\.maxDelayMs"\?/],
+  [{ retry: { jitter: 2 } }, /retry\.jitter: expected a number from 0 to 1/],
+  [{ retry: { factor: 0.5 } }, /retry\.factor/],
+  [{ retry: { initialDelayMs: 5000, maxDelayMs: 1000 } }, /retry\.maxDelayMs/],
+  [{ retry: { maxAttempts: -1 } }, /retry\.maxAttempts/],
+  [{ retry: 'always' }, /retry: expected an object, "transport" or false/],
+  [{ retry: { decide: 1 } }, /retry\.decide: expected a function/],
+  [{ headers: { 'X-A': 'a\nb' } }, /headers: "X-A" contains CR, LF or NUL/],
+  [{ headers: { 'X-A': 1 } }, /headers: "X-A" is not a string/],
+  [{ headers: { A: 'b' }, transport: 'native' }, /native EventSource cannot send headers/],
+  [{ decode: 'xml' }, /decode/],
+  [{ lastEventId: 'a\rb' }, /lastEventId/],
+  [{ lastEventIdParam: 'a b' }, /lastEventIdParam/],
+  [{ withCredentials: 'yes' }, /withCredentials: expected a boolean/],
+  [{ onError: 'log' }, /onError/],
+  [null, /options: expected an object/],
+])('%o is refused', (options, message) => {
+  expect(() => create(options)).toThrow(message)
+  try {
+    create(options)
+  } catch (error) {
+    expect(error).toMatchObject({ name: 'SsekitError', code: 'bad-option' })
+  }
+})
+
+test('a bad url is refused', () => {
+  expect(() => create({}, '')).toThrow(/url: expected a non-empty string/)
+  expect(() => create({}, 42)).toThrow(/url/)
+})
+
+test('valid options pass', () => {
+  expect(() =>
+    create({
+      transport: 'polyfill',
+      withCredentials: true,
+      headers: { Authorization: 'Bearer x' },
+      lastEventId: '1795514888:0',
+      decode: (raw: string) => raw.length,
+      retry: { initialDelayMs: 0, maxDelayMs: 10, factor: 1, jitter: 1, maxAttempts: Infinity, decide: () => true },
+      lastEventIdParam: 'last_event_id',
+      onError: () => undefined,
+    }),
+  ).not.toThrow()
+  expect(() => create({ retry: 'transport' })).not.toThrow()
+  expect(() => create({ retry: false })).not.toThrow()
+})
