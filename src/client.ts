@@ -5,19 +5,26 @@
  * browser's own reconnection never runs), asks the pure retry policy (`retry.ts`) for a delay, reports it in the
  * state as `reconnecting` with `attempt` and `delayMs`, and opens a new EventSource when the delay is over, carrying
  * the last event id. With `retry: 'transport'` the EventSource reconnects by itself as the WHATWG spec describes
- * (the server's `retry:` honoured); the client only reports it. With `retry: false` the first failure closes.
+ * (the server's `retry:` honoured); the client only reports it, and restarts it on a stall, which it cannot see.
+ * With `retry: false` the first failure closes.
+ *
+ * Never lose an event, never hang: every event id delivered is remembered in a bounded window and a replayed one
+ * is dropped; a watchdog closes a connection on which nothing arrived for `heartbeatTimeoutMs`; offline, a hidden
+ * page or the back/forward cache pause the connection instead of burning attempts.
  *
  * Callback order for one failure: the state changes to `reconnecting` (or `closed`) first, then the timer for
- * the next attempt starts; `disconnect()` at any point cancels both the timer and a transport still loading.
+ * the next attempt starts; `disconnect()` at any point cancels the timer, the watchdog, a transport still loading
+ * and every window listener.
  */
-import { SsekitError } from './errors'
 import { toDecoder } from './decode'
+import { SsekitError } from './errors'
+import { isOffline, watchLifecycle } from './lifecycle'
 import { checkHeaders, validateOptions } from './options'
 import { nextDelay, resolveRetry } from './retry'
 import { IDLE, transition, type StateEvent } from './state'
 import type { Transport, TransportFactory, TransportMessage } from './transports/types'
 import { originOf } from './transports/url'
-import type { Client, ClientOptions, ConnectionState, EventHandler, EventMap } from './types'
+import { LOST_EVENT, type Client, type ClientOptions, type ConnectionState, type EventHandler, type EventMap, type LostNotice } from './types'
 
 /** Where the transports come from: entry points wire these (lazy polyfill for ESM, bundled for the script tag). @internal */
 export interface TransportSource {
@@ -25,6 +32,10 @@ export interface TransportSource {
   polyfill(done: (factory: TransportFactory) => void, failed: (cause: unknown) => void): void
 }
 
+/** The companion server's heartbeat event: visible to native EventSource, unlike a comment. */
+const PING = 'ssekit-ping'
+/** How many delivered ids are remembered to drop replays. */
+const DEDUPE_WINDOW = 1000
 /** At most this much raw data is quoted in a decode error message. */
 const PREVIEW = 120
 
@@ -39,7 +50,9 @@ export function createClientWith<Events extends EventMap>(
 ): Client<Events> {
   validateOptions(url, options)
   const { withCredentials = false, headers, onError, lastEventIdParam = 'lastEventId' } = options
+  const { heartbeatTimeoutMs = 45000, maxEventLength = 4194304, pauseWhenHidden = false } = options
   const decode = toDecoder(options.decode)
+  const json = toDecoder('json')
   const mode = options.retry === undefined ? resolveRetry() : options.retry
   const policy = typeof mode === 'object' ? resolveRetry(mode) : undefined
   const wanted = options.transport || (headers ? 'polyfill' : 'auto')
@@ -49,10 +62,23 @@ export function createClientWith<Events extends EventMap>(
   let factory: TransportFactory | undefined
   let transport: Transport | undefined
   let timer: ReturnType<typeof setTimeout> | undefined
-  // Bumped by every attempt and by disconnect(): callbacks of an older generation are ignored.
+  let watchdog: ReturnType<typeof setTimeout> | undefined
+  let unwatch: (() => void) | undefined
+  let lastActivity = 0
+  // The id buffer of the current EventSource: a change means the event carried an `id` field.
+  let connectionId = ''
+  // Bumped by every attempt and by stop(): callbacks of an older generation are ignored.
   let generation = 0
   const stateListeners: Array<(state: ConnectionState) => void> = []
   const handlers: Record<string, Array<EventHandler<unknown>>> = Object.create(null)
+  const seen: Record<string, boolean> = Object.create(null)
+  const seenRing: string[] = []
+  let seenAt = 0
+
+  const isActive = () => state.status === 'connecting' || state.status === 'open' || state.status === 'reconnecting'
+  const touch = () => {
+    lastActivity = Date.now()
+  }
 
   function dispatch(event: StateEvent): void {
     const next = transition(state, event)
@@ -71,26 +97,55 @@ export function createClientWith<Events extends EventMap>(
   function stop(): void {
     generation++
     clearTimeout(timer)
-    timer = undefined
+    clearTimeout(watchdog)
+    timer = watchdog = undefined
     if (transport) transport.close()
     transport = undefined
   }
 
+  function unwatchLifecycle(): void {
+    if (unwatch) unwatch()
+    unwatch = undefined
+  }
+
+  /** Returns false for an event that was delivered already (a replay). */
+  function isNew(message: TransportMessage): boolean {
+    let id = message.lastEventId
+    // [spec] If the field value does not contain U+0000 NULL, then set the last event ID buffer to the field value.
+    // Otherwise, ignore the field.
+    if (id.indexOf('\0') >= 0) id = connectionId
+    if (id === connectionId) return true
+    connectionId = id
+    if (id && seen[id]) return false
+    lastEventId = id
+    if (!id) return true
+    const old = seenRing[seenAt]
+    if (old !== undefined) delete seen[old]
+    seenRing[seenAt] = id
+    seen[id] = true
+    seenAt = (seenAt + 1) % DEDUPE_WINDOW
+    return true
+  }
+
   function deliver(type: string, message: TransportMessage): void {
-    // [spec] The last event ID persists across events without an `id` field; a new EventSource starts from ''.
-    if (message.lastEventId) lastEventId = message.lastEventId
-    const list = handlers[type]
-    if (!list || !list.length) return
     const raw = message.data
+    if (raw.length > maxEventLength) {
+      return failed(new SsekitError('An event longer than ' + maxEventLength + ' characters: GET ' + url, { code: 'too-large', url }), false)
+    }
+    if (type === PING || !isNew(message)) return
+    const list = handlers[type]
+    const isLost = type === LOST_EVENT
+    if (!isLost && !(list && list.length)) return
     let data: unknown
     try {
-      data = decode(raw, type)
+      data = (isLost ? json : decode)(raw, type)
     } catch (cause) {
       const preview = raw.length > PREVIEW ? raw.slice(0, PREVIEW) + '…' : raw
       return report(new SsekitError('Could not decode "' + type + '" event data: ' + preview, { code: 'decode', url, cause }))
     }
+    if (isLost) dispatch({ type: 'lost', lost: data as LostNotice })
     const meta = { type, lastEventId, origin: message.origin || originOf(url), raw }
-    list.slice().forEach((handler) => {
+    ;(list || []).slice().forEach((handler) => {
       try {
         handler(data, meta)
       } catch (cause) {
@@ -100,12 +155,33 @@ export function createClientWith<Events extends EventMap>(
   }
 
   function failed(error: SsekitError, reconnecting: boolean): void {
-    if (mode === 'transport' && reconnecting) return dispatch({ type: 'retry', error })
+    if (mode === 'transport' && error.code !== 'too-large') {
+      if (reconnecting) return dispatch({ type: 'retry', error })
+      if (error.code === 'stalled') {
+        stop()
+        dispatch({ type: 'retry', error })
+        return attempt()
+      }
+    }
     stop()
     const delayMs = policy ? nextDelay(policy, state.attempt + 1, error) : null
-    if (delayMs === null) return dispatch({ type: 'fail', error })
+    if (delayMs === null) {
+      unwatchLifecycle()
+      return dispatch({ type: 'fail', error })
+    }
     dispatch({ type: 'retry', error, delayMs })
     timer = setTimeout(attempt, delayMs)
+  }
+
+  function arm(current: number): void {
+    watchdog = setTimeout(
+      () => {
+        if (current !== generation) return
+        if (Date.now() - lastActivity < heartbeatTimeoutMs) return arm(current)
+        failed(new SsekitError('Nothing arrived for ' + heartbeatTimeoutMs + ' ms: GET ' + url, { code: 'stalled', url }), false)
+      },
+      Math.max(lastActivity + heartbeatTimeoutMs - Date.now(), 1),
+    )
   }
 
   function start(chosen: TransportFactory, current: number): void {
@@ -118,20 +194,27 @@ export function createClientWith<Events extends EventMap>(
     } catch (cause) {
       return failed(cause instanceof SsekitError ? cause : new SsekitError('The headers function threw', { code: 'bad-option', url, cause }), false)
     }
+    connectionId = ''
+    touch()
+    if (heartbeatTimeoutMs) arm(current)
+    const active = () => current === generation
     transport = chosen(
-      { url, withCredentials, headers: requestHeaders, lastEventId, lastEventIdParam },
+      { url, withCredentials, headers: requestHeaders, lastEventId, lastEventIdParam, maxEventLength, onActivity: touch },
       {
-        onOpen: () => current === generation && dispatch({ type: 'open' }),
-        onMessage: (type, message) => current === generation && deliver(type, message),
-        onError: (error, reconnecting) => current === generation && failed(error, reconnecting),
+        onOpen: () => active() && (touch(), dispatch({ type: 'open' })),
+        onMessage: (type, message) => active() && (touch(), deliver(type, message)),
+        onError: (error, reconnecting) => active() && failed(error, reconnecting),
       },
     )
+    transport.listen(PING)
+    transport.listen(LOST_EVENT)
     for (const type in handlers) transport.listen(type)
   }
 
   function attempt(): void {
     const current = ++generation
     timer = undefined
+    if (isOffline()) return dispatch({ type: 'wait', reason: 'offline' })
     if (factory) return start(factory, current)
     if (wanted === 'native') {
       return failed(
@@ -159,15 +242,27 @@ export function createClientWith<Events extends EventMap>(
       return lastEventId
     },
     connect() {
-      if (state.status === 'idle' || state.status === 'closed') {
-        // Native is chosen here, so that the first state already names it; the polyfill may load later.
-        if (!factory && wanted !== 'polyfill') factory = source.native()
-        dispatch({ type: 'connect', transport: factory ? factory.kind : wanted === 'native' ? undefined : 'polyfill' })
-        attempt()
-      }
+      if (isActive()) return
+      // Native is chosen here, so that the first state already names it; the polyfill may load later.
+      if (!factory && wanted !== 'polyfill') factory = source.native()
+      dispatch({ type: 'connect', transport: factory ? factory.kind : wanted === 'native' ? undefined : 'polyfill' })
+      unwatch = watchLifecycle(pauseWhenHidden, {
+        pause(reason) {
+          if (!isActive()) return
+          stop()
+          dispatch({ type: 'wait', reason })
+        },
+        resume(reason) {
+          if (state.reason !== reason) return
+          stop()
+          attempt()
+        },
+      })
+      attempt()
     },
     disconnect() {
       stop()
+      unwatchLifecycle()
       dispatch({ type: 'disconnect' })
     },
     on(type, handler) {

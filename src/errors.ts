@@ -7,6 +7,7 @@
  * - `content-type`: the response was not `text/event-stream`.
  * - `failed`: native `EventSource` failed the connection and hides why (status or content type).
  * - `stalled`: nothing arrived for `heartbeatTimeoutMs`.
+ * - `too-large`: a line or an event was longer than `maxEventLength` (not retried: it would come again).
  * - `decode`: an event's data could not be decoded (the stream goes on).
  * - `handler`: an event handler threw (the other handlers still run).
  * - `bad-option`: `createClient` was given an option it cannot use.
@@ -21,6 +22,7 @@ export type ErrorCode =
   | 'content-type'
   | 'failed'
   | 'stalled'
+  | 'too-large'
   | 'decode'
   | 'handler'
   | 'bad-option'

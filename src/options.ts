@@ -1,7 +1,19 @@
 import { SsekitError } from './errors'
-import type { ClientOptions, HeadersOption, RetryOptions } from './types'
+import type { ClientOptions, HeadersOption } from './types'
 
-const OPTIONS = ['transport', 'withCredentials', 'headers', 'lastEventId', 'decode', 'retry', 'lastEventIdParam', 'onError']
+const OPTIONS = [
+  'transport',
+  'withCredentials',
+  'headers',
+  'lastEventId',
+  'decode',
+  'retry',
+  'lastEventIdParam',
+  'onError',
+  'heartbeatTimeoutMs',
+  'maxEventLength',
+  'pauseWhenHidden',
+]
 const RETRY_OPTIONS = ['initialDelayMs', 'maxDelayMs', 'factor', 'jitter', 'maxAttempts', 'decide', 'random']
 const LINE_BREAK = /[\r\n\0]/
 
@@ -47,10 +59,10 @@ export function checkHeaders(headers: unknown): Record<string, string> {
   return map as Record<string, string>
 }
 
-function checkNumber(options: RetryOptions, name: keyof RetryOptions, min: number, max: number): void {
+function checkNumber<T extends object>(options: T, name: keyof T & string, min: number, max: number, prefix = 'retry.'): void {
   const value = options[name]
   if (value !== undefined && !(typeof value === 'number' && value >= min && value <= max)) {
-    fail('retry.' + name, 'expected a number from ' + min + ' to ' + max + ', got ' + String(value))
+    fail(prefix + name, 'expected a number from ' + min + ' to ' + max + ', got ' + String(value))
   }
 }
 
@@ -82,6 +94,12 @@ export function validateOptions(url: unknown, options: ClientOptions): void {
   if (options.withCredentials !== undefined && typeof options.withCredentials !== 'boolean') {
     fail('withCredentials', 'expected a boolean')
   }
+  if (options.pauseWhenHidden !== undefined && typeof options.pauseWhenHidden !== 'boolean') {
+    fail('pauseWhenHidden', 'expected a boolean')
+  }
+  // Timers cannot wait longer than 2^31 - 1 ms.
+  checkNumber(options, 'heartbeatTimeoutMs', 0, 2147483647, '')
+  checkNumber(options, 'maxEventLength', 1, Infinity, '')
   if (options.onError !== undefined && typeof options.onError !== 'function') fail('onError', 'expected a function')
   if (retry === undefined || retry === false || retry === 'transport') return
   if (typeof retry !== 'object') fail('retry', 'expected an object, "transport" or false')

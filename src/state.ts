@@ -1,9 +1,11 @@
 import type { SsekitError } from './errors'
-import type { ConnectionState, TransportKind } from './types'
+import type { ConnectionState, LostNotice, TransportKind, WaitReason } from './types'
 
 /**
  * What can happen to a connection. `retry` means a failure after which another attempt is scheduled (or, with
- * `retry: 'transport'`, made by the EventSource itself); `fail` means a failure that ends the connection.
+ * `retry: 'transport'`, made by the EventSource itself); `fail` means a failure that ends the connection; `wait`
+ * means the client holds off until the network or the page comes back; `lost` records the server's notice that
+ * events were lost.
  * @internal
  */
 export type StateEvent =
@@ -12,6 +14,8 @@ export type StateEvent =
   | { type: 'open' }
   | { type: 'retry'; error: SsekitError; delayMs?: number }
   | { type: 'fail'; error: SsekitError }
+  | { type: 'wait'; reason: WaitReason }
+  | { type: 'lost'; lost: LostNotice }
   | { type: 'disconnect' }
 
 /** The state of a client that has never connected. @internal */
@@ -19,35 +23,45 @@ export const IDLE: ConnectionState = { status: 'idle', attempt: 0 }
 
 /**
  * The pure transition function of the connection state. Returns the same object when nothing changes, so
- * subscribers are only told about real changes.
+ * subscribers are only told about real changes. `transport` and `lost` carry over until the next `connect`.
  *
  * ```
  * idle | closed  --connect-->  connecting
  * connecting | reconnecting  --open-->  open
- * connecting | open | reconnecting  --retry-->  reconnecting (attempt + 1)
+ * connecting | open | reconnecting  --retry | wait-->  reconnecting (retry: attempt + 1)
  * connecting | open | reconnecting  --fail | disconnect-->  closed
  * ```
  * @internal
  */
 export function transition(state: ConnectionState, event: StateEvent): ConnectionState {
-  const { status, transport } = state
+  const { status, attempt } = state
   const active = status === 'connecting' || status === 'open' || status === 'reconnecting'
+  const next = (changes: Partial<ConnectionState> & Pick<ConnectionState, 'status' | 'attempt'>): ConnectionState => {
+    const result: { -readonly [K in keyof ConnectionState]: ConnectionState[K] } = changes
+    if (state.transport) result.transport = state.transport
+    if (state.lost) result.lost = state.lost
+    return result
+  }
   switch (event.type) {
     case 'connect':
-      return active ? state : { status: 'connecting', attempt: 0, transport: event.transport || transport }
+      return active ? state : { status: 'connecting', attempt: 0, transport: event.transport || state.transport }
     case 'transport':
-      return active && transport !== event.transport
-        ? { status, attempt: state.attempt, delayMs: state.delayMs, error: state.error, transport: event.transport }
-        : state
+      return active && state.transport !== event.transport ? { ...state, transport: event.transport } : state
     case 'open':
-      return status === 'connecting' || status === 'reconnecting' ? { status: 'open', attempt: 0, transport } : state
+      return status === 'connecting' || status === 'reconnecting' ? next({ status: 'open', attempt: 0 }) : state
     case 'retry':
       return active
-        ? { status: 'reconnecting', attempt: state.attempt + 1, delayMs: event.delayMs, error: event.error, transport }
+        ? next({ status: 'reconnecting', attempt: attempt + 1, delayMs: event.delayMs, error: event.error })
         : state
+    case 'wait':
+      return active && state.reason !== event.reason
+        ? next({ status: 'reconnecting', attempt, error: state.error, reason: event.reason })
+        : state
+    case 'lost':
+      return active ? { ...state, lost: event.lost } : state
     case 'fail':
-      return active ? { status: 'closed', attempt: state.attempt, error: event.error, transport } : state
+      return active ? next({ status: 'closed', attempt, error: event.error }) : state
     case 'disconnect':
-      return active ? { status: 'closed', attempt: 0, transport } : state
+      return active ? next({ status: 'closed', attempt: 0 }) : state
   }
 }

@@ -3,6 +3,23 @@ import type { SsekitError } from './errors'
 /** The connection's status, as a readable string. @public */
 export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed'
 
+/** Why the client holds off without a timer: the browser is offline, or the page is hidden or in the back/forward cache. @public */
+export type WaitReason = 'offline' | 'hidden'
+
+/**
+ * The companion server's notice that it could not replay every missed event (`event: ssekit-lost`): the id the
+ * client asked for is older than the server's buffer (`expired`) or unknown to it (`unknown`).
+ * @public
+ */
+export interface LostNotice {
+  /** The id the client resumed from. */
+  lastEventId: string
+  /** Why the events after it could not all be replayed. */
+  reason: 'expired' | 'unknown'
+  /** The oldest id the server still had, if any. */
+  oldestId: string | null
+}
+
 /** Which EventSource implementation carries the stream. @public */
 export type TransportKind = 'native' | 'polyfill'
 
@@ -22,6 +39,10 @@ export interface ConnectionState {
   readonly error?: SsekitError
   /** The transport in use, once chosen. */
   readonly transport?: TransportKind
+  /** Why the client is waiting without a scheduled attempt (`reconnecting` with no `delayMs`). */
+  readonly reason?: WaitReason
+  /** Set when the server said that events were lost since `connect()`: the app should reload its data. */
+  readonly lost?: LostNotice
 }
 
 /** A map of event type to the type of its decoded data. @public */
@@ -104,6 +125,16 @@ export interface ClientOptions {
    * reported like an uncaught exception in an event listener.
    */
   onError?: (error: SsekitError) => void
+  /**
+   * Treat the connection as dead when nothing (event, comment or heartbeat) arrives for this long: close it and
+   * retry under the policy with a `stalled` error. Native EventSource cannot see comments, so the companion
+   * server's heartbeat is an `ssekit-ping` event. `0` disables it. @defaultValue 45000
+   */
+  heartbeatTimeoutMs?: number
+  /** The longest line or event data accepted, in characters; longer fails with `too-large`. @defaultValue 4194304 */
+  maxEventLength?: number
+  /** Close the stream while the page is hidden and resume when it is visible again. @defaultValue false */
+  pauseWhenHidden?: boolean
 }
 
 /** Removes what a call added. @public */
@@ -112,6 +143,16 @@ export type Unsubscribe = () => void
 /** A handler of one event type. @public */
 export type EventHandler<T> = (data: T, meta: MessageMeta) => void
 
+/** The event that ssekit types by itself, whatever the app's event map says. @public */
+export const LOST_EVENT = 'ssekit-lost'
+
+/** The data type of event `K`: the app's map, except for the built-in `ssekit-lost`. @public */
+export type EventData<Events extends EventMap, K> = K extends typeof LOST_EVENT
+  ? LostNotice
+  : K extends keyof Events
+    ? Events[K]
+    : never
+
 /** The object returned by {@link createClient}. @public */
 export interface Client<Events extends EventMap = Record<string, string>> {
   /** Opens the connection; does nothing when already connecting or open. */
@@ -119,7 +160,7 @@ export interface Client<Events extends EventMap = Record<string, string>> {
   /** Closes the connection and cancels any pending retry; nothing is sent after it. */
   disconnect(): void
   /** Listens to one event type; returns the function that stops listening. */
-  on<K extends keyof Events & string>(type: K, handler: EventHandler<Events[K]>): Unsubscribe
+  on<K extends (keyof Events & string) | typeof LOST_EVENT>(type: K, handler: EventHandler<EventData<Events, K>>): Unsubscribe
   /** Listens to the connection state: called at once with the current state, then on every change. */
   subscribe(listener: (state: ConnectionState) => void): Unsubscribe
   /** The current state snapshot. */

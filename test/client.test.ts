@@ -139,8 +139,11 @@ describe('events', () => {
     client.connect()
     expect(fake.last.request.lastEventId).toBe('start')
     fake.last.message('date', 'a', '5')
-    fake.last.message('date', 'b', '')
+    fake.last.message('date', 'b', '5')
     expect(client.lastEventId).toBe('5')
+    // [spec] An `id` field with an empty value resets the last event ID buffer.
+    fake.last.message('date', 'c', '')
+    expect(client.lastEventId).toBe('')
   })
 })
 

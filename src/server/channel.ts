@@ -22,6 +22,9 @@ const VALID_ID = /^\d{1,16}$/
 /** The event sent before a replay that is not complete. @public */
 export const LOST_EVENT = 'ssekit-lost'
 
+/** The heartbeat event: empty data, no id; ssekit clients count it as activity and deliver it to no handler. */
+export const PING_EVENT = 'ssekit-ping'
+
 /** What `onClientError` is told. @public */
 export interface ClientErrorInfo {
   /** `slow`: the client did not read fast enough and was disconnected; `socket`: its connection failed. */
@@ -39,7 +42,9 @@ export interface ChannelOptions {
   /** The reconnection delay hint (`retry:`) sent first on every stream, in milliseconds. @defaultValue 3000 */
   retryMs?: number
   /**
-   * How often a `: ping` comment goes to every stream so proxies keep idle connections open; 0 turns it off.
+   * How often a heartbeat goes to every stream so proxies keep idle connections open and clients can tell a live
+   * stream from a dead one; 0 turns it off. The heartbeat is a `: ping` comment plus an `ssekit-ping` event with
+   * empty data, because native EventSource never shows comments to the page (ssekit's stall watchdog counts it).
    * One timer serves all clients, and it does not keep the process alive. @defaultValue 15000
    */
   heartbeatMs?: number
@@ -164,7 +169,8 @@ export function createChannel(options: ChannelOptions = {}): Channel {
     // To protect against such proxy servers, authors can include a comment line (one starting with a ':'
     // character) every 15 seconds or so."
     if (heartbeatMs === 0 || heartbeat !== undefined) return
-    const frame = encodeComment('ping')
+    // Without an `id` field, so the ping changes no client's last event id.
+    const frame = encodeComment('ping').slice(0, -1) + encode({event: PING_EVENT, data: ''})
     heartbeat = setInterval(() => {
       for (const client of [...clients]) send(client, frame)
     }, heartbeatMs)

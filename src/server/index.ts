@@ -11,7 +11,7 @@
  */
 export {createServer} from './app'
 export type {RouteHandler, ServerOptions, SseServer} from './app'
-export {createChannel, LOST_EVENT} from './channel'
+export {createChannel, LOST_EVENT, PING_EVENT} from './channel'
 export type {Channel, ChannelOptions, ClientErrorInfo} from './channel'
 export type {CorsOptions} from './cors'
 export {encode, encodeComment} from './encode'

@@ -1,60 +1,86 @@
+import { SsekitError } from '../errors'
 import { getGlobal } from '../global'
 
-/** The callbacks event-source-polyfill hands to a custom transport's `open`. @internal */
+/** The callbacks event-source-polyfill hands to a custom transport's `open`. */
 type OnStart = (status: number, statusText: string, contentType: string | null, headers: Headers) => void
 
-/**
- * A fetch-based transport for event-source-polyfill (its `Transport` option). The polyfill's own fetch
- * transport calls `response.body.getReader()` before looking at the status, so a response with no body (every
- * 204, many 401s) throws and is mistaken for a network error that is retried forever. This one reports the
- * status first, and reads the body only when there is one.
- * @internal
- */
-export class FetchStream {
+/** A transport class as event-source-polyfill's `Transport` option takes it. @internal */
+export type StreamTransport = new () => {
   open(
-    _xhr: unknown,
+    xhr: unknown,
     onStart: OnStart,
     onProgress: (text: string) => void,
     onFinish: (error?: unknown) => void,
     url: string,
     withCredentials: boolean,
     headers: Record<string, string>,
-  ): { abort(): void } {
-    const controller = new AbortController()
-    const decoder = new TextDecoder()
-    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined
-    const pump = (): Promise<void> | void =>
-      reader &&
-      reader.read().then((result) => {
-        if (result.done) return
-        onProgress(decoder.decode(result.value, { stream: true }))
-        return pump()
-      })
-    fetch(url, { headers, credentials: withCredentials ? 'include' : 'same-origin', signal: controller.signal, cache: 'no-store' })
-      .then((response) => {
-        onStart(response.status, response.statusText, response.headers.get('Content-Type'), response.headers)
-        reader = response.body ? response.body.getReader() : undefined
-        return pump()
-      })
-      .then(
-        () => onFinish(),
-        (error: { name?: string }) => onFinish(error && error.name === 'AbortError' ? undefined : error),
-      )
-    return {
-      abort() {
-        if (reader) reader.cancel().catch(() => undefined)
-        controller.abort()
-      },
-    }
-  }
+  ): { abort(): void }
 }
 
 /**
- * The transport to hand the polyfill: {@link FetchStream} where fetch streaming exists, else none (the polyfill
- * then falls back to XMLHttpRequest, as in IE11).
+ * A fetch-based transport for event-source-polyfill (its `Transport` option), made per connection.
+ *
+ * - The polyfill's own fetch transport calls `response.body.getReader()` before looking at the status, so a
+ *   response with no body (every 204, many 401s) throws and is mistaken for a network error retried forever.
+ *   This one reports the status first and reads the body only when there is one.
+ * - It reports every chunk as activity, comments included, for the stall watchdog.
+ * - It fails with `too-large` as soon as a line grows past `maxLength`, before the polyfill buffers it.
+ *
+ * Returns `undefined` where fetch streaming is missing: the polyfill then falls back to XMLHttpRequest (IE11).
  * @internal
  */
-export function fetchStreamIfSupported(): typeof FetchStream | undefined {
+export function fetchStream(maxLength: number, onActivity: () => void): StreamTransport | undefined {
   const root = getGlobal() as { fetch?: unknown; ReadableStream?: unknown; TextDecoder?: unknown; AbortController?: unknown }
-  return root.fetch && root.ReadableStream && root.TextDecoder && root.AbortController ? FetchStream : undefined
+  if (!root.fetch || !root.ReadableStream || !root.TextDecoder || !root.AbortController) return undefined
+  return class {
+    open(
+      _xhr: unknown,
+      onStart: OnStart,
+      onProgress: (text: string) => void,
+      onFinish: (error?: unknown) => void,
+      url: string,
+      withCredentials: boolean,
+      headers: Record<string, string>,
+    ) {
+      const controller = new AbortController()
+      // [spec] Streams must be decoded using UTF-8 decode: a leading BOM is stripped, bad bytes become U+FFFD.
+      const decoder = new TextDecoder()
+      let reader: ReadableStreamDefaultReader<Uint8Array> | undefined
+      let lineLength = 0
+      const pump = (): Promise<void> | void =>
+        reader &&
+        reader.read().then((result) => {
+          if (result.done) return
+          const text = decoder.decode(result.value, { stream: true })
+          const lastBreak = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'))
+          lineLength = lastBreak < 0 ? lineLength + text.length : text.length - lastBreak - 1
+          if (lineLength > maxLength) {
+            throw new SsekitError('A line longer than ' + maxLength + ' characters: GET ' + url, { code: 'too-large', url })
+          }
+          onActivity()
+          onProgress(text)
+          return pump()
+        })
+      const init: RequestInit = { headers, credentials: withCredentials ? 'include' : 'same-origin', signal: controller.signal, cache: 'no-store' }
+      fetch(url, init)
+        .then((response) => {
+          onStart(response.status, response.statusText, response.headers.get('Content-Type'), response.headers)
+          reader = response.body ? response.body.getReader() : undefined
+          return pump()
+        })
+        .then(
+          () => onFinish(),
+          (error: { name?: string }) => {
+            if (reader) reader.cancel().catch(() => undefined)
+            onFinish(error && error.name === 'AbortError' ? undefined : error)
+          },
+        )
+      return {
+        abort() {
+          if (reader) reader.cancel().catch(() => undefined)
+          controller.abort()
+        },
+      }
+    }
+  }
 }

@@ -1,6 +1,6 @@
-import { SsekitError } from '../errors'
+import { SsekitError, isSsekitError } from '../errors'
 import { eventSourceFactory } from './event-source'
-import { fetchStreamIfSupported, type FetchStream } from './fetch-stream'
+import { fetchStream, type StreamTransport } from './fetch-stream'
 import type { EventSourceLike, TransportFactory } from './types'
 
 /** The parts of event-source-polyfill's options that ssekit sets. @internal */
@@ -8,7 +8,7 @@ export interface PolyfillInit {
   withCredentials: boolean
   headers: Record<string, string>
   lastEventIdQueryParameterName: string
-  Transport?: typeof FetchStream
+  Transport?: StreamTransport
 }
 
 /** The constructor exported by event-source-polyfill as `EventSourcePolyfill`. @internal */
@@ -51,14 +51,15 @@ export function polyfillTransport(Polyfill: PolyfillConstructor): TransportFacto
         withCredentials: request.withCredentials,
         headers,
         lastEventIdQueryParameterName: request.lastEventIdParam,
-        Transport: fetchStreamIfSupported(),
+        Transport: fetchStream(request.maxEventLength, request.onActivity),
       })
     },
     (event, request) => {
       const { status, statusText, headers, error } = event as unknown as PolyfillErrorEvent
       const url = request.url
       if (status === undefined) {
-        return new SsekitError('Connection lost: GET ' + url, { code: 'network', url, cause: error || event })
+        // A failure our fetch stream raised itself (too-large) comes back through the polyfill as its `error`.
+        return isSsekitError(error) ? error : new SsekitError('Connection lost: GET ' + url, { code: 'network', url, cause: error || event })
       }
       if (status === 200) {
         const type = headers ? headers.get('Content-Type') : null

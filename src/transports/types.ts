@@ -12,6 +12,10 @@ export interface TransportRequest {
   lastEventId: string
   /** The query parameter that carries `lastEventId` where a header cannot. */
   lastEventIdParam: string
+  /** The longest line accepted while streaming, where the transport sees lines. */
+  maxEventLength: number
+  /** Called whenever bytes arrive, where the transport sees them (comments included). */
+  onActivity(): void
 }
 
 /** A server event as a transport hands it over. @internal */

@@ -9,6 +9,8 @@ export interface FakeConnection {
   handlers: TransportHandlers
   listening: string[]
   closed: boolean
+  /** The EventSource's last event ID buffer: carried over by events without an id, as in the spec. */
+  lastId: string
   open(): void
   message(type: string, data: string, lastEventId?: string): void
   drop(reconnecting?: boolean): void
@@ -24,8 +26,10 @@ export function createFakeTransport(kind: TransportKind = 'native') {
       handlers,
       listening: [],
       closed: false,
+      lastId: '',
       open: () => handlers.onOpen(),
-      message: (type, data, lastEventId = '') => {
+      message: (type, data, lastEventId = connection.lastId) => {
+        connection.lastId = lastEventId
         if (connection.listening.indexOf(type) >= 0) handlers.onMessage(type, { data, lastEventId, origin: 'http://test' })
       },
       drop: (reconnecting = true) =>

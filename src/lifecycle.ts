@@ -1,0 +1,45 @@
+import { getGlobal } from './global'
+
+/** What the page and the network tell the client. @internal */
+export interface LifecycleHandlers {
+  /** The browser went offline, or the page was hidden / put in the back/forward cache. */
+  pause(reason: 'offline' | 'hidden'): void
+  /** The browser is online again, or the page is visible / restored from the back/forward cache. */
+  resume(reason: 'offline' | 'hidden'): void
+}
+
+type Target = { addEventListener(type: string, listener: (event: Event) => void): void; removeEventListener(type: string, listener: (event: Event) => void): void }
+
+/**
+ * Listens to `offline`/`online`, `pagehide`/`pageshow` (back/forward cache) and, when asked, `visibilitychange`.
+ * Adds nothing where there is no window (Node, workers without these events). Returns the function that
+ * removes every listener it added.
+ * @internal
+ */
+export function watchLifecycle(pauseWhenHidden: boolean, handlers: LifecycleHandlers): () => void {
+  const root = getGlobal() as unknown as Partial<Target> & { document?: Target & { visibilityState?: string } }
+  const added: Array<[Target, string, (event: Event) => void]> = []
+  const listen = (target: Partial<Target> | undefined, type: string, listener: (event: Event) => void) => {
+    if (!target || !target.addEventListener) return
+    target.addEventListener(type, listener)
+    added.push([target as Target, type, listener])
+  }
+  const document = root.document
+  listen(root, 'offline', () => handlers.pause('offline'))
+  listen(root, 'online', () => handlers.resume('offline'))
+  // A page in the back/forward cache must not hold a stream; restored, it reconnects at once.
+  listen(root, 'pagehide', (event) => (event as PageTransitionEvent).persisted && handlers.pause('hidden'))
+  listen(root, 'pageshow', (event) => (event as PageTransitionEvent).persisted && handlers.resume('hidden'))
+  if (pauseWhenHidden && document) {
+    listen(document, 'visibilitychange', () =>
+      document.visibilityState === 'hidden' ? handlers.pause('hidden') : handlers.resume('hidden'),
+    )
+  }
+  return () => added.forEach(([target, type, listener]) => target.removeEventListener(type, listener))
+}
+
+/** Whether the browser says it is offline (`navigator.onLine === false`); unknown counts as online. @internal */
+export function isOffline(): boolean {
+  const navigator = (getGlobal() as { navigator?: { onLine?: boolean } }).navigator
+  return !!navigator && navigator.onLine === false
+}
