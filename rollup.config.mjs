@@ -5,6 +5,9 @@ import { nodeResolve } from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
 import typescript from '@rollup/plugin-typescript'
 import { transform } from '@swc/core'
+import { fileURLToPath } from 'node:url'
+
+const REACT_ENTRY = fileURLToPath(new URL('./src/react.ts', import.meta.url))
 
 const ts = (outDir) =>
   typescript({
@@ -33,8 +36,18 @@ const es5 = () => ({
 
 export default [
   {
-    input: { index: 'src/index.ts' },
-    output: { dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js' },
+    input: { index: 'src/index.ts', react: 'src/react.ts' },
+    output: {
+      dir: 'dist',
+      format: 'es',
+      sourcemap: true,
+      chunkFileNames: 'chunks/[name]-[hash].js',
+      // dist/react.js imports the client from dist/index.js, so there is one copy of it, and index.js stays whole.
+      paths: (id) => (id.endsWith('/src/index') ? './index.js' : id),
+    },
+    // Let dist/index.js also export what the lazy polyfill chunk shares with it, instead of a third chunk.
+    preserveEntrySignatures: 'allow-extension',
+    external: (id, importer) => id === 'react' || (importer === REACT_ENTRY && id === './index'),
     plugins: [ts('dist'), nodeResolve({ browser: true }), commonjs()],
   },
   {

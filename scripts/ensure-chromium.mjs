@@ -11,7 +11,9 @@ let path = found()
 if (!path) {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
   if (!isRoot || !existsSync('/usr/bin/apt-get')) {
-    console.error('No Chromium found for the browser tests. Install Debian\'s "chromium" package, or set CHROMIUM_PATH.')
+    console.error(
+      'No Chromium found for the browser tests. Install Debian\'s "chromium" package, or set CHROMIUM_PATH.',
+    )
     process.exit(1)
   }
   console.log('Installing Chromium for the browser tests (apt-get install chromium)…')

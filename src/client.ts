@@ -24,7 +24,15 @@ import { nextDelay, resolveRetry } from './retry'
 import { IDLE, transition, type StateEvent } from './state'
 import type { Transport, TransportFactory, TransportMessage } from './transports/types'
 import { originOf } from './transports/url'
-import { LOST_EVENT, type Client, type ClientOptions, type ConnectionState, type EventHandler, type EventMap, type LostNotice } from './types'
+import {
+  LOST_EVENT,
+  type Client,
+  type ClientOptions,
+  type ConnectionState,
+  type EventHandler,
+  type EventMap,
+  type LostNotice,
+} from './types'
 
 /** Where the transports come from: entry points wire these (lazy polyfill for ESM, bundled for the script tag). @internal */
 export interface TransportSource {
@@ -89,9 +97,10 @@ export function createClientWith<Events extends EventMap>(
 
   function report(error: SsekitError): void {
     if (onError) onError(error)
-    else setTimeout(() => {
-      throw error
-    })
+    else
+      setTimeout(() => {
+        throw error
+      })
   }
 
   function stop(): void {
@@ -130,7 +139,13 @@ export function createClientWith<Events extends EventMap>(
   function deliver(type: string, message: TransportMessage): void {
     const raw = message.data
     if (raw.length > maxEventLength) {
-      return failed(new SsekitError('An event longer than ' + maxEventLength + ' characters: GET ' + url, { code: 'too-large', url }), false)
+      return failed(
+        new SsekitError('An event longer than ' + maxEventLength + ' characters: GET ' + url, {
+          code: 'too-large',
+          url,
+        }),
+        false,
+      )
     }
     if (type === PING || !isNew(message)) return
     const list = handlers[type]
@@ -141,7 +156,9 @@ export function createClientWith<Events extends EventMap>(
       data = (isLost ? json : decode)(raw, type)
     } catch (cause) {
       const preview = raw.length > PREVIEW ? raw.slice(0, PREVIEW) + '…' : raw
-      return report(new SsekitError('Could not decode "' + type + '" event data: ' + preview, { code: 'decode', url, cause }))
+      return report(
+        new SsekitError('Could not decode "' + type + '" event data: ' + preview, { code: 'decode', url, cause }),
+      )
     }
     if (isLost) dispatch({ type: 'lost', lost: data as LostNotice })
     const meta = { type, lastEventId, origin: message.origin || originOf(url), raw }
@@ -178,7 +195,10 @@ export function createClientWith<Events extends EventMap>(
       () => {
         if (current !== generation) return
         if (Date.now() - lastActivity < heartbeatTimeoutMs) return arm(current)
-        failed(new SsekitError('Nothing arrived for ' + heartbeatTimeoutMs + ' ms: GET ' + url, { code: 'stalled', url }), false)
+        failed(
+          new SsekitError('Nothing arrived for ' + heartbeatTimeoutMs + ' ms: GET ' + url, { code: 'stalled', url }),
+          false,
+        )
       },
       Math.max(lastActivity + heartbeatTimeoutMs - Date.now(), 1),
     )
@@ -192,14 +212,27 @@ export function createClientWith<Events extends EventMap>(
     try {
       if (headers) requestHeaders = checkHeaders(typeof headers === 'function' ? headers() : headers)
     } catch (cause) {
-      return failed(cause instanceof SsekitError ? cause : new SsekitError('The headers function threw', { code: 'bad-option', url, cause }), false)
+      return failed(
+        cause instanceof SsekitError
+          ? cause
+          : new SsekitError('The headers function threw', { code: 'bad-option', url, cause }),
+        false,
+      )
     }
     connectionId = ''
     touch()
     if (heartbeatTimeoutMs) arm(current)
     const active = () => current === generation
     transport = chosen(
-      { url, withCredentials, headers: requestHeaders, lastEventId, lastEventIdParam, maxEventLength, onActivity: touch },
+      {
+        url,
+        withCredentials,
+        headers: requestHeaders,
+        lastEventId,
+        lastEventIdParam,
+        maxEventLength,
+        onActivity: touch,
+      },
       {
         onOpen: () => active() && (touch(), dispatch({ type: 'open' })),
         onMessage: (type, message) => active() && (touch(), deliver(type, message)),
@@ -218,10 +251,13 @@ export function createClientWith<Events extends EventMap>(
     if (factory) return start(factory, current)
     if (wanted === 'native') {
       return failed(
-        new SsekitError('No native EventSource here: use transport "polyfill" or the script-tag build, which bundles one', {
-          code: 'unavailable',
-          url,
-        }),
+        new SsekitError(
+          'No native EventSource here: use transport "polyfill" or the script-tag build, which bundles one',
+          {
+            code: 'unavailable',
+            url,
+          },
+        ),
         false,
       )
     }

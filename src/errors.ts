@@ -13,6 +13,16 @@
  * - `bad-option`: `createClient` was given an option it cannot use.
  * - `unavailable`: the requested transport does not exist in this environment.
  *
+ * @example
+ * ```ts
+ * function describe(error: SsekitError): string {
+ *   switch (error.code) {
+ *     case 'http-status': return `the server answered ${error.status}`
+ *     case 'no-content': return 'the server asked us to stop'
+ *     default: return error.message
+ *   }
+ * }
+ * ```
  * @public
  */
 export type ErrorCode =
@@ -28,7 +38,16 @@ export type ErrorCode =
   | 'bad-option'
   | 'unavailable'
 
-/** Extra facts an error can carry. @public */
+/**
+ * Extra facts an error can carry: the second argument of the {@link SsekitError} constructor.
+ *
+ * @example
+ * ```ts
+ * const details: ErrorDetails = { code: 'http-status', status: 503, url: '/stream', retryAfterMs: 5000 }
+ * throw new SsekitError('Connection failed with status 503: GET /stream', details)
+ * ```
+ * @public
+ */
 export interface ErrorDetails {
   /** The error code. */
   code: ErrorCode
@@ -83,6 +102,14 @@ export class SsekitError extends Error {
  * Tells whether a value is a {@link SsekitError}, also across realms (iframes) and duplicated bundles.
  *
  * @param value - anything caught or reported
+ * @returns whether `value` is a SsekitError, narrowing its type
+ * @example
+ * ```ts
+ * // Without an `onError` option, a decoder or handler that threw is reported like an uncaught exception.
+ * window.addEventListener('error', (event) => {
+ *   if (isSsekitError(event.error)) console.warn(event.error.code, event.error.url)
+ * })
+ * ```
  * @public
  */
 export function isSsekitError(value: unknown): value is SsekitError {

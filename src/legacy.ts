@@ -2,19 +2,23 @@
  * The script-tag entry: one ES5 file with event-source-polyfill inside, exposing the global `SseKit`.
  * `transport: 'auto'` uses the browser's EventSource where there is one and the bundled polyfill elsewhere.
  */
-import { EventSourcePolyfill } from 'event-source-polyfill'
 import { createClientWith } from './client'
 import { SsekitError, isSsekitError } from './errors'
-import { polyfillTransport, type PolyfillConstructor } from './transports/polyfill'
 import { nativeTransport } from './transports/native'
+import { transport as polyfill } from './transports/polyfill-chunk'
 import type { Client, ClientOptions, EventMap } from './types'
 import { bindButton, bindStatus } from './ui'
 import { version } from './version'
 
-const polyfill = polyfillTransport(EventSourcePolyfill as unknown as PolyfillConstructor)
-const transports = { native: () => nativeTransport(), polyfill: (done: (factory: typeof polyfill) => void) => done(polyfill) }
+const transports = {
+  native: () => nativeTransport(),
+  polyfill: (done: (factory: typeof polyfill) => void) => done(polyfill),
+}
 
-function createClient<Events extends EventMap = Record<string, string>>(url: string, options?: ClientOptions): Client<Events> {
+function createClient<Events extends EventMap = Record<string, string>>(
+  url: string,
+  options?: ClientOptions,
+): Client<Events> {
   return createClientWith<Events>(transports, url, options)
 }
 

@@ -8,7 +8,10 @@ export interface LifecycleHandlers {
   resume(reason: 'offline' | 'hidden'): void
 }
 
-type Target = { addEventListener(type: string, listener: (event: Event) => void): void; removeEventListener(type: string, listener: (event: Event) => void): void }
+type Target = {
+  addEventListener(type: string, listener: (event: Event) => void): void
+  removeEventListener(type: string, listener: (event: Event) => void): void
+}
 
 /**
  * Listens to `offline`/`online`, `pagehide`/`pageshow` (back/forward cache) and, when asked, `visibilitychange`.

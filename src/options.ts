@@ -59,7 +59,13 @@ export function checkHeaders(headers: unknown): Record<string, string> {
   return map as Record<string, string>
 }
 
-function checkNumber<T extends object>(options: T, name: keyof T & string, min: number, max: number, prefix = 'retry.'): void {
+function checkNumber<T extends object>(
+  options: T,
+  name: keyof T & string,
+  min: number,
+  max: number,
+  prefix = 'retry.',
+): void {
   const value = options[name]
   if (value !== undefined && !(typeof value === 'number' && value >= min && value <= max)) {
     fail(prefix + name, 'expected a number from ' + min + ' to ' + max + ', got ' + String(value))
@@ -79,7 +85,8 @@ export function validateOptions(url: unknown, options: ClientOptions): void {
     fail('transport', 'expected "auto", "native" or "polyfill", got ' + String(transport))
   }
   if (headers !== undefined) {
-    if (transport === 'native') fail('headers', 'native EventSource cannot send headers; use transport "polyfill" or "auto"')
+    if (transport === 'native')
+      fail('headers', 'native EventSource cannot send headers; use transport "polyfill" or "auto"')
     if (typeof headers !== 'function') checkHeaders(headers as HeadersOption)
   }
   if (decode !== undefined && decode !== 'json' && decode !== 'text' && typeof decode !== 'function') {

@@ -1,14 +1,37 @@
 import type { SsekitError } from './errors'
 
-/** The connection's status, as a readable string. @public */
+/**
+ * The connection's status, as a readable string.
+ *
+ * @example
+ * ```ts
+ * const isLive = (status: ConnectionStatus): boolean => status === 'open'
+ * ```
+ * @public
+ */
 export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed'
 
-/** Why the client holds off without a timer: the browser is offline, or the page is hidden or in the back/forward cache. @public */
+/**
+ * Why the client holds off without a timer: the browser is offline, or the page is hidden or in the
+ * back/forward cache.
+ *
+ * @example
+ * ```ts
+ * client.subscribe((state) => {
+ *   if (state.reason === 'offline') showBanner('You are offline')
+ * })
+ * ```
+ * @public
+ */
 export type WaitReason = 'offline' | 'hidden'
 
 /**
  * The companion server's notice that it could not replay every missed event (`event: ssekit-lost`): the id the
  * client asked for is older than the server's buffer (`expired`) or unknown to it (`unknown`).
+ * @example
+ * ```ts
+ * client.on('ssekit-lost', (notice: LostNotice) => reloadEverything(notice.reason))
+ * ```
  * @public
  */
 export interface LostNotice {
@@ -20,12 +43,28 @@ export interface LostNotice {
   oldestId: string | null
 }
 
-/** Which EventSource implementation carries the stream. @public */
+/**
+ * Which EventSource implementation carries the stream.
+ *
+ * @example
+ * ```ts
+ * client.subscribe((state) => {
+ *   if (state.transport === 'polyfill') console.info('using the polyfill')
+ * })
+ * ```
+ * @public
+ */
 export type TransportKind = 'native' | 'polyfill'
 
 /**
  * A snapshot of the connection. The same object is returned until something changes, so it can be handed to
  * React's `useSyncExternalStore` or a Svelte store as it is.
+ * @example
+ * ```ts
+ * client.subscribe((state: ConnectionState) => {
+ *   if (state.status === 'reconnecting') console.log(`attempt ${state.attempt} in ${state.delayMs}ms`, state.error?.code)
+ * })
+ * ```
  * @public
  */
 export interface ConnectionState {
@@ -45,10 +84,27 @@ export interface ConnectionState {
   readonly lost?: LostNotice
 }
 
-/** A map of event type to the type of its decoded data. @public */
+/**
+ * A map of event type to the type of its decoded data.
+ *
+ * @example
+ * ```ts
+ * type Events = { date: string; tick: { n: number } }
+ * const client = createClient<Events>('/stream', { decode: 'json' })
+ * ```
+ * @public
+ */
 export type EventMap = Record<string, unknown>
 
-/** What a handler learns about an event besides its data. @public */
+/**
+ * What a handler learns about an event besides its data.
+ *
+ * @example
+ * ```ts
+ * client.on('date', (date, meta: MessageMeta) => console.log(meta.type, meta.lastEventId, meta.origin, meta.raw))
+ * ```
+ * @public
+ */
 export interface MessageMeta {
   /** The event type (`'message'` for unnamed events). */
   type: string
@@ -60,13 +116,37 @@ export interface MessageMeta {
   raw: string
 }
 
-/** Turns an event's raw data into a value. @public */
+/**
+ * Turns an event's raw data into a value.
+ *
+ * @example
+ * ```ts
+ * const decode: DecodeFunction = (raw, type) => (type === 'csv' ? raw.split(',') : JSON.parse(raw))
+ * ```
+ * @public
+ */
 export type DecodeFunction = (raw: string, type: string) => unknown
 
-/** How event data is decoded: `'text'` leaves it a string, `'json'` parses it, a function does what it likes. @public */
+/**
+ * How event data is decoded: `'text'` leaves it a string, `'json'` parses it, a function does what it likes.
+ *
+ * @example
+ * ```ts
+ * createClient('/stream', { decode: 'json' })
+ * ```
+ * @public
+ */
 export type DecodeOption = 'text' | 'json' | DecodeFunction
 
-/** What the retry hook is told about a failure. @public */
+/**
+ * What the retry hook is told about a failure.
+ *
+ * @example
+ * ```ts
+ * const decide = ({ error, attempt, delayMs }: RetryContext) => (error.status === 503 && attempt < 3 ? delayMs ?? 1000 : undefined)
+ * ```
+ * @public
+ */
 export interface RetryContext {
   /** The failure. */
   error: SsekitError
@@ -79,11 +159,28 @@ export interface RetryContext {
 /**
  * Decides one failure: `false` stops, `true` retries with the default delay, a number retries after that many
  * milliseconds, `undefined` keeps the default rules.
+ * @example
+ * ```ts
+ * const decide: RetryDecision = ({ error, attempt }) => {
+ *   if (error.status === 401) return false // stop: the token expired
+ *   if (error.code === 'stalled') return 0 // retry at once
+ *   return attempt > 5 ? 60_000 : undefined // slow down, else the default rules
+ * }
+ * createClient('/stream', { retry: { decide } })
+ * ```
  * @public
  */
 export type RetryDecision = (context: RetryContext) => boolean | number | undefined | void
 
-/** The client's own retry policy. @public */
+/**
+ * The client's own retry policy.
+ *
+ * @example
+ * ```ts
+ * createClient('/stream', { retry: { initialDelayMs: 500, maxDelayMs: 10_000, factor: 2, jitter: 0.3, maxAttempts: 20 } })
+ * ```
+ * @public
+ */
 export interface RetryOptions {
   /** Delay before the first retry. @defaultValue 1000 */
   initialDelayMs?: number
@@ -101,10 +198,27 @@ export interface RetryOptions {
   random?: () => number
 }
 
-/** Request headers, or a function that computes them before each attempt. @public */
+/**
+ * Request headers, or a function that computes them before each attempt.
+ *
+ * @example
+ * ```ts
+ * createClient('/stream', { headers: () => ({ Authorization: 'Bearer ' + getToken() }) })
+ * ```
+ * @public
+ */
 export type HeadersOption = Record<string, string> | (() => Record<string, string>)
 
-/** Options of {@link createClient}. @public */
+/**
+ * Options of {@link createClient}.
+ *
+ * @example
+ * ```ts
+ * const options: ClientOptions = { decode: 'json', retry: { maxAttempts: 10 }, heartbeatTimeoutMs: 30_000 }
+ * createClient<Events>('/stream', options)
+ * ```
+ * @public
+ */
 export interface ClientOptions {
   /** Which EventSource to use; `'auto'` picks native where it exists and headers are not needed. @defaultValue 'auto' */
   transport?: 'auto' | TransportKind
@@ -137,30 +251,83 @@ export interface ClientOptions {
   pauseWhenHidden?: boolean
 }
 
-/** Removes what a call added. @public */
+/**
+ * Removes what a call added.
+ *
+ * @example
+ * ```ts
+ * const off: Unsubscribe = client.on('date', render)
+ * off()
+ * ```
+ * @public
+ */
 export type Unsubscribe = () => void
 
-/** A handler of one event type. @public */
+/**
+ * A handler of one event type.
+ *
+ * @example
+ * ```ts
+ * const onTick: EventHandler<{ n: number }> = (tick, meta) => console.log(tick.n, meta.lastEventId)
+ * client.on('tick', onTick)
+ * ```
+ * @public
+ */
 export type EventHandler<T> = (data: T, meta: MessageMeta) => void
 
-/** The event that ssekit types by itself, whatever the app's event map says. @public */
+/**
+ * The event that ssekit types by itself, whatever the app's event map says.
+ *
+ * @example
+ * ```ts
+ * client.on(LOST_EVENT, ({ reason, oldestId }) => reloadEverything(reason, oldestId))
+ * ```
+ * @public
+ */
 export const LOST_EVENT = 'ssekit-lost'
 
-/** The data type of event `K`: the app's map, except for the built-in `ssekit-lost`. @public */
+/**
+ * The data type of event `K`: the app's map, except for the built-in `ssekit-lost`.
+ *
+ * @example
+ * ```ts
+ * type Tick = EventData<Events, 'tick'> // { n: number }
+ * type Lost = EventData<Events, 'ssekit-lost'> // LostNotice
+ * ```
+ * @public
+ */
 export type EventData<Events extends EventMap, K> = K extends typeof LOST_EVENT
   ? LostNotice
   : K extends keyof Events
     ? Events[K]
     : never
 
-/** The object returned by {@link createClient}. @public */
+/**
+ * The object returned by {@link createClient}.
+ *
+ * @example
+ * ```ts
+ * const client: Client<Events> = createClient<Events>('/stream/date', { decode: 'json' })
+ * const off = client.on('date', (date) => console.log(date))
+ * const unsubscribe = client.subscribe((state) => console.log(state.status))
+ * client.connect()
+ * // later
+ * off()
+ * unsubscribe()
+ * client.disconnect()
+ * ```
+ * @public
+ */
 export interface Client<Events extends EventMap = Record<string, string>> {
   /** Opens the connection; does nothing when already connecting or open. */
   connect(): void
   /** Closes the connection and cancels any pending retry; nothing is sent after it. */
   disconnect(): void
   /** Listens to one event type; returns the function that stops listening. */
-  on<K extends (keyof Events & string) | typeof LOST_EVENT>(type: K, handler: EventHandler<EventData<Events, K>>): Unsubscribe
+  on<K extends (keyof Events & string) | typeof LOST_EVENT>(
+    type: K,
+    handler: EventHandler<EventData<Events, K>>,
+  ): Unsubscribe
   /** Listens to the connection state: called at once with the current state, then on every change. */
   subscribe(listener: (state: ConnectionState) => void): Unsubscribe
   /** The current state snapshot. */

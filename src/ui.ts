@@ -10,11 +10,25 @@ import type { Client, ConnectionState, ConnectionStatus, EventMap, Unsubscribe }
 
 /**
  * The part of a {@link Client} the bindings use. Any client fits, whatever its event map.
+ *
+ * @example
+ * ```ts
+ * const client: BindableClient = createClient<{ date: string }>('/stream/date')
+ * ```
  * @public
  */
 export type BindableClient = Pick<Client<EventMap>, 'connect' | 'disconnect' | 'subscribe' | 'state'>
 
-/** Options of {@link bindButton}. @public */
+/**
+ * Options of {@link bindButton}.
+ *
+ * @example
+ * ```ts
+ * const options: BindButtonOptions = { connectText: 'Go live', disconnectText: 'Pause' }
+ * bindButton(client, button, options)
+ * ```
+ * @public
+ */
 export interface BindButtonOptions {
   /** The label while the client is `idle` or `closed`. @defaultValue 'Connect' */
   connectText?: string
@@ -22,10 +36,31 @@ export interface BindButtonOptions {
   disconnectText?: string
 }
 
-/** A status text, or a function that writes it from the state (to show attempts, delays or errors). @public */
+/**
+ * A status text, or a function that writes it from the state (to show attempts, delays or errors).
+ *
+ * @example
+ * ```ts
+ * const reconnecting: StatusText = (state) => `Retrying (attempt ${state.attempt})`
+ * bindStatus(client, element, { texts: { open: 'Live', reconnecting } })
+ * ```
+ * @public
+ */
 export type StatusText = string | ((state: ConnectionState) => string)
 
-/** Options of {@link bindStatus}. @public */
+/**
+ * Options of {@link bindStatus}.
+ *
+ * @example
+ * ```ts
+ * const options: BindStatusOptions = {
+ *   texts: { idle: 'Offline', open: 'Live' },
+ *   classNames: { open: 'is-open', reconnecting: 'is-reconnecting is-warning', closed: 'is-closed' },
+ * }
+ * bindStatus(client, element, options)
+ * ```
+ * @public
+ */
 export interface BindStatusOptions {
   /** Texts per status; the ones left out keep their defaults (see {@link bindStatus}). */
   texts?: Partial<Record<ConnectionStatus, StatusText>>
@@ -183,14 +218,22 @@ export function bindStatus(client: BindableClient, element: Element, options: Bi
   return bind(boundStatuses, element, client, render)
 }
 
-/** Leaves on the element the classes of `status` and removes those of every other status listed. */
-function swapClasses(element: Element, classNames: Partial<Record<ConnectionStatus, string>>, status: ConnectionStatus): void {
+/**
+ * Leaves on the element the classes of `status` and removes those of every other status listed. This runs in the
+ * script-tag build too, so it keeps to what IE 11 has: no `Object.values`, no `Array.prototype.includes`, and one
+ * class per `classList` call.
+ */
+function swapClasses(
+  element: Element,
+  classNames: Partial<Record<ConnectionStatus, string>>,
+  status: ConnectionStatus,
+): void {
   const split = (value: string | undefined): string[] => (value ?? '').split(/\s+/).filter(Boolean)
   const current = split(classNames[status])
-  for (const value of Object.values(classNames)) {
-    for (const name of split(value)) {
-      if (!current.includes(name)) element.classList.remove(name)
-    }
+  for (const key in classNames) {
+    split(classNames[key as ConnectionStatus]).forEach((name) => {
+      if (current.indexOf(name) < 0) element.classList.remove(name)
+    })
   }
-  if (current.length > 0) element.classList.add(...current)
+  current.forEach((name) => element.classList.add(name))
 }

@@ -246,14 +246,16 @@ describe('retry', () => {
     fake.last.open()
     fake.last.drop(false)
     expect(fake.connections).toHaveLength(1)
-    expect(rec.states().map((entry) => entry.kind === 'state' && [entry.status, entry.attempt, entry.delayMs])).toEqual([
-      ['idle', 0, undefined],
-      ['connecting', 0, undefined],
-      ['open', 0, undefined],
-      ['reconnecting', 1, undefined],
-      ['open', 0, undefined],
-      ['closed', 0, undefined],
-    ])
+    expect(rec.states().map((entry) => entry.kind === 'state' && [entry.status, entry.attempt, entry.delayMs])).toEqual(
+      [
+        ['idle', 0, undefined],
+        ['connecting', 0, undefined],
+        ['open', 0, undefined],
+        ['reconnecting', 1, undefined],
+        ['open', 0, undefined],
+        ['closed', 0, undefined],
+      ],
+    )
   })
 })
 
@@ -291,7 +293,10 @@ describe('transports and headers', () => {
 
   test('a polyfill that cannot load closes with unavailable; disconnect during loading wins', () => {
     let pending: ((cause: unknown) => void) | undefined
-    const source = { native: () => undefined, polyfill: (_done: unknown, failed: (cause: unknown) => void) => (pending = failed) }
+    const source = {
+      native: () => undefined,
+      polyfill: (_done: unknown, failed: (cause: unknown) => void) => (pending = failed),
+    }
     const client = createClientWith<EventMap>(source, '/s')
     client.connect()
     pending?.(new Error('chunk load failed'))

@@ -14,7 +14,13 @@ test('SsekitError carries code, status, url and cause', () => {
   })
   expect(error).toBeInstanceOf(Error)
   expect(error).toBeInstanceOf(SsekitError)
-  expect(error).toMatchObject({ name: 'SsekitError', code: 'http-status', status: 503, url: '/stream', retryAfterMs: 2000 })
+  expect(error).toMatchObject({
+    name: 'SsekitError',
+    code: 'http-status',
+    status: 503,
+    url: '/stream',
+    retryAfterMs: 2000,
+  })
   expect(error.cause).toBe(cause)
   expect(error.message).toContain('503')
   expect(String(error)).toBe('SsekitError: Connection failed with status 503: GET /stream')

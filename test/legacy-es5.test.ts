@@ -49,7 +49,14 @@ describe.each(FILES)('%s', (file) => {
     expect('EventSource' in context).toBe(false)
 
     const kit = (context as { SseKit: SseKitGlobal }).SseKit
-    expect(Object.keys(kit).sort()).toEqual(['SsekitError', 'bindButton', 'bindStatus', 'createClient', 'isSsekitError', 'version'])
+    expect(Object.keys(kit).sort()).toEqual([
+      'SsekitError',
+      'bindButton',
+      'bindStatus',
+      'createClient',
+      'isSsekitError',
+      'version',
+    ])
     expect(typeof kit.createClient).toBe('function')
     expect(typeof kit.bindButton).toBe('function')
     expect(typeof kit.bindStatus).toBe('function')
@@ -57,7 +64,12 @@ describe.each(FILES)('%s', (file) => {
 
     // ES5 loses the prototype chain of `extends Error` unless the class restores it.
     const error = new kit.SsekitError('boom', { code: 'network' })
-    expect([error.name, error.code, error.message, error instanceof kit.SsekitError]).toEqual(['SsekitError', 'network', 'boom', true])
+    expect([error.name, error.code, error.message, error instanceof kit.SsekitError]).toEqual([
+      'SsekitError',
+      'network',
+      'boom',
+      true,
+    ])
     expect(kit.isSsekitError(error)).toBe(true)
     expect(kit.isSsekitError(new Error('boom'))).toBe(false)
     expect(kit.createClient('http://127.0.0.1:1/stream').state.status).toBe('idle')

@@ -22,7 +22,8 @@ function setup(options: ClientOptions = {}) {
 beforeEach(() => jest.useFakeTimers())
 afterEach(() => jest.useRealTimers())
 
-const ticks = (rec: ReturnType<typeof setup>['rec']) => rec.events().map((entry) => entry.kind === 'event' && entry.data)
+const ticks = (rec: ReturnType<typeof setup>['rec']) =>
+  rec.events().map((entry) => entry.kind === 'event' && entry.data)
 
 describe('exactly once', () => {
   test('a server that replays from an older id causes no duplicate', () => {

@@ -16,7 +16,11 @@ describe('transition', () => {
     [at('open'), { type: 'open' }, 'same'],
     [at('closed'), { type: 'open' }, 'same'],
     [at('open'), { type: 'retry', error, delayMs: 1000 }, { status: 'reconnecting', attempt: 1, delayMs: 1000, error }],
-    [at('reconnecting', 1), { type: 'retry', error, delayMs: 2000 }, { status: 'reconnecting', attempt: 2, delayMs: 2000 }],
+    [
+      at('reconnecting', 1),
+      { type: 'retry', error, delayMs: 2000 },
+      { status: 'reconnecting', attempt: 2, delayMs: 2000 },
+    ],
     [at('connecting'), { type: 'retry', error }, { status: 'reconnecting', attempt: 1, delayMs: undefined }],
     [IDLE, { type: 'retry', error }, 'same'],
     [at('reconnecting', 5), { type: 'fail', error }, { status: 'closed', attempt: 5, error }],

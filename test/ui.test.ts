@@ -149,7 +149,10 @@ describe('bindStatus', () => {
     const client = createFakeClient()
     const element = makeStatus()
     bindStatus(client, element)
-    const error = new SsekitError('Connection failed with status 503: GET /stream', { code: 'http-status', status: 503 })
+    const error = new SsekitError('Connection failed with status 503: GET /stream', {
+      code: 'http-status',
+      status: 503,
+    })
     client.setState({ status: 'closed', error })
     expect(element.textContent).toBe('Connection closed! Connection failed with status 503: GET /stream')
   })

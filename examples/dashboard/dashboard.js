@@ -45,7 +45,10 @@ function setUpWidget(name, client, eventType, format) {
     if (isDuplicate) duplicates += 1
     const text = format(data)
 
-    value.textContent = `${text} (id ${id || '–'})`
+    const idLabel = document.createElement('small')
+    idLabel.className = 'value-id'
+    idLabel.textContent = ` (id ${id || '–'})`
+    value.replaceChildren(text, idLabel)
     receivedCount.textContent = String(received)
     duplicateCount.textContent = String(duplicates)
     log.prepend(logEntry(id, text, isDuplicate))
@@ -93,7 +96,11 @@ setUpWidget('tick', clients.tick, 'tick', (tick) => String(tick.n))
 
 byTestId('version').textContent = version
 const showTransport = () => {
-  const kinds = new Set(Object.values(clients).map((client) => client.state.transport).filter(Boolean))
+  const kinds = new Set(
+    Object.values(clients)
+      .map((client) => client.state.transport)
+      .filter(Boolean),
+  )
   byTestId('transport').textContent = kinds.size > 0 ? [...kinds].join(', ') : 'not chosen yet'
 }
 for (const client of Object.values(clients)) client.subscribe(showTransport)

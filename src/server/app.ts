@@ -3,19 +3,37 @@
  *
  * @packageDocumentation
  */
-import {readFileSync} from 'node:fs'
-import http, {type IncomingMessage, type ServerResponse} from 'node:http'
-import type {AddressInfo} from 'node:net'
+import { readFileSync } from 'node:fs'
+import http, { type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
-import {createChannel, MAX_URL_BYTES, type Channel} from './channel'
-import type {CorsOptions} from './cors'
-import {serveStatic} from './static'
+import { fileURLToPath } from 'node:url'
+import { createChannel, MAX_URL_BYTES, type Channel } from './channel'
+import type { CorsOptions } from './cors'
+import { serveStatic } from './static'
 
-/** A handler for one exact path. @public */
+/**
+ * A handler for one exact path.
+ *
+ * @example
+ * ```ts
+ * const version: RouteHandler = (req, res) => res.end(JSON.stringify({version: '0.1.0'}))
+ * createServer({routes: {'/version': version}})
+ * ```
+ * @public
+ */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void
 
-/** Options for `createServer()`. The stream options apply to both clock channels. @public */
+/**
+ * Options for `createServer()`. The stream options apply to both clock channels.
+ *
+ * @example
+ * ```ts
+ * const options: ServerOptions = {port: 0, intervalMs: 250, heartbeatMs: 5000, cors: {origin: 'https://app.example'}}
+ * await createServer(options).listen()
+ * ```
+ * @public
+ */
 export interface ServerOptions {
   /** The port `listen()` uses when given none; 0 picks a free one. @defaultValue 3000 */
   port?: number
@@ -39,7 +57,17 @@ export interface ServerOptions {
   routes?: Record<string, RouteHandler>
 }
 
-/** The demo server; see `createServer()`. @public */
+/**
+ * The demo server; see `createServer()`.
+ *
+ * @example
+ * ```ts
+ * const sse: SseServer = createServer()
+ * app.use(sse.handle) // as Express middleware
+ * sse.channels.tick.publish('tick', {n: 0, at: new Date().toISOString()})
+ * ```
+ * @public
+ */
 export interface SseServer {
   /**
    * Starts listening. Can be called again after `close()`: the channels kept publishing meanwhile, so a
@@ -58,7 +86,12 @@ export interface SseServer {
   /** The underlying `http.Server`. */
   readonly server: http.Server
   /** The clock channels behind `/stream/date` and `/stream/tick`. */
-  readonly channels: {readonly date: Channel; readonly tick: Channel}
+  readonly channels: {
+    /** Behind `/stream/date`: an event `date` every `intervalMs`. */
+    readonly date: Channel
+    /** Behind `/stream/tick`: an event `tick` every `intervalMs`. */
+    readonly tick: Channel
+  }
   /** The base URL while listening, else `undefined`. */
   readonly url: string | undefined
 }
@@ -68,7 +101,7 @@ function findPackageRoot(start: string): string {
   for (let dir = start; ; dir = path.dirname(dir)) {
     try {
       const pkg: unknown = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'))
-      if (typeof pkg === 'object' && pkg !== null && (pkg as {name?: unknown}).name === 'ssekit') return dir
+      if (typeof pkg === 'object' && pkg !== null && (pkg as { name?: unknown }).name === 'ssekit') return dir
     } catch {
       // No readable package.json here: keep walking up.
     }
@@ -78,7 +111,7 @@ function findPackageRoot(start: string): string {
 
 /** Answers with a short plain-text body. */
 function text(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, {'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store'})
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
   res.end(`${body}\n`)
 }
 
@@ -107,10 +140,10 @@ export function createServer(options: ServerOptions = {}): SseServer {
   if (!Number.isSafeInteger(intervalMs) || intervalMs < 1) {
     throw new RangeError(`createServer: intervalMs must be a positive integer, got ${String(intervalMs)}`)
   }
-  const {heartbeatMs, retryMs, bufferSize, maxBufferedBytes, cors} = options
+  const { heartbeatMs, retryMs, bufferSize, maxBufferedBytes, cors } = options
   const channels = {
-    date: createChannel({heartbeatMs, retryMs, bufferSize, maxBufferedBytes, cors}),
-    tick: createChannel({heartbeatMs, retryMs, bufferSize, maxBufferedBytes, cors}),
+    date: createChannel({ heartbeatMs, retryMs, bufferSize, maxBufferedBytes, cors }),
+    tick: createChannel({ heartbeatMs, retryMs, bufferSize, maxBufferedBytes, cors }),
   }
   const routes = options.routes ?? {}
   let root: string | undefined = options.root
@@ -121,7 +154,7 @@ export function createServer(options: ServerOptions = {}): SseServer {
     const at = new Date().toISOString()
     channels.date.publish('date', JSON.stringify(at))
     ticks += 1
-    channels.tick.publish('tick', {n: ticks, at})
+    channels.tick.publish('tick', { n: ticks, at })
   }, intervalMs)
   clock.unref()
 
@@ -164,7 +197,7 @@ export function createServer(options: ServerOptions = {}): SseServer {
       }
       const onListening = (): void => {
         server.off('error', onError)
-        const {port: actual} = server.address() as AddressInfo
+        const { port: actual } = server.address() as AddressInfo
         url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}`
         resolve(url)
       }

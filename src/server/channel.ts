@@ -5,10 +5,10 @@
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html
  * @packageDocumentation
  */
-import type {IncomingMessage, ServerResponse} from 'node:http'
-import {createCors, type CorsOptions} from './cors'
-import {encode, encodeComment} from './encode'
-import {createRing} from './ring'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createCors, type CorsOptions } from './cors'
+import { encode, encodeComment } from './encode'
+import { createRing } from './ring'
 
 /** Requests whose URL is longer than this many bytes get 414. @internal */
 export const MAX_URL_BYTES = 8192
@@ -19,13 +19,39 @@ export const MAX_LAST_EVENT_ID_LENGTH = 64
 /** The ids this server hands out: 1 to 16 ASCII digits. */
 const VALID_ID = /^\d{1,16}$/
 
-/** The event sent before a replay that is not complete. @public */
+/**
+ * The event sent before a replay that is not complete. Its data is JSON: `{lastEventId, reason, oldestId}`.
+ *
+ * @example
+ * ```ts
+ * // In the browser, with ssekit's client (typed there as LostNotice):
+ * client.on(LOST_EVENT, (notice) => reloadEverything(notice.reason))
+ * ```
+ * @public
+ */
 export const LOST_EVENT = 'ssekit-lost'
 
-/** The heartbeat event: empty data, no id; ssekit clients count it as activity and deliver it to no handler. */
+/**
+ * The heartbeat event: empty data, no id; ssekit clients count it as activity and deliver it to no handler.
+ *
+ * @example
+ * ```ts
+ * // A client other than ssekit's can use it to tell a live stream from a dead one:
+ * source.addEventListener(PING_EVENT, () => (lastSeen = Date.now()))
+ * ```
+ * @public
+ */
 export const PING_EVENT = 'ssekit-ping'
 
-/** What `onClientError` is told. @public */
+/**
+ * What `onClientError` is told.
+ *
+ * @example
+ * ```ts
+ * createChannel({onClientError: (info: ClientErrorInfo) => console.warn(info.reason, info.error.message)})
+ * ```
+ * @public
+ */
 export interface ClientErrorInfo {
   /** `slow`: the client did not read fast enough and was disconnected; `socket`: its connection failed. */
   reason: 'slow' | 'socket'
@@ -35,7 +61,16 @@ export interface ClientErrorInfo {
   req: IncomingMessage
 }
 
-/** Options for `createChannel()`. @public */
+/**
+ * Options for `createChannel()`.
+ *
+ * @example
+ * ```ts
+ * const options: ChannelOptions = {bufferSize: 500, retryMs: 2000, cors: {origin: ['https://app.example']}}
+ * const news = createChannel(options)
+ * ```
+ * @public
+ */
 export interface ChannelOptions {
   /** How many recent events to keep for replay. @defaultValue 1000 */
   bufferSize?: number
@@ -61,7 +96,18 @@ export interface ChannelOptions {
   onClientError?: (info: ClientErrorInfo) => void
 }
 
-/** A broadcast channel; see `createChannel()`. @public */
+/**
+ * A broadcast channel; see `createChannel()`.
+ *
+ * @example
+ * ```ts
+ * const news: Channel = createChannel()
+ * http.createServer((req, res) => news.handle(req, res)).listen(3000)
+ * const id = news.publish('headline', {title: 'Hello'})
+ * console.log(id, news.clients)
+ * ```
+ * @public
+ */
 export interface Channel {
   /**
    * Sends an event to every open stream and keeps it for replay.
@@ -97,7 +143,11 @@ function count(name: string, value: number): number {
 
 /** Answers with a short plain-text error. */
 function reject(res: ServerResponse, status: number, message: string): void {
-  res.writeHead(status, {'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store'})
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  })
   res.end(`${message}\n`)
 }
 
@@ -131,7 +181,7 @@ export function createChannel(options: ChannelOptions = {}): Channel {
   const maxBufferedBytes = count('maxBufferedBytes', options.maxBufferedBytes ?? 1024 * 1024)
   const lastEventIdParam = options.lastEventIdParam ?? 'lastEventId'
   const cors = createCors(options.cors)
-  const {onClientError} = options
+  const { onClientError } = options
   const clients = new Set<Client>()
   let lastNumber = 0
   let lastId: string | undefined
@@ -150,11 +200,11 @@ export function createChannel(options: ChannelOptions = {}): Channel {
     remove(client)
     if (reason === 'slow') droppedClients += 1
     client.res.destroy()
-    onClientError?.({reason, error, req: client.req})
+    onClientError?.({ reason, error, req: client.req })
   }
 
   function send(client: Client, frame: string): void {
-    const {res} = client
+    const { res } = client
     if (res.destroyed || res.writableEnded) return
     res.write(frame)
     // writableLength counts what the response holds plus what its socket has not sent yet.
@@ -170,7 +220,7 @@ export function createChannel(options: ChannelOptions = {}): Channel {
     // character) every 15 seconds or so."
     if (heartbeatMs === 0 || heartbeat !== undefined) return
     // Without an `id` field, so the ping changes no client's last event id.
-    const frame = encodeComment('ping').slice(0, -1) + encode({event: PING_EVENT, data: ''})
+    const frame = encodeComment('ping').slice(0, -1) + encode({ event: PING_EVENT, data: '' })
     heartbeat = setInterval(() => {
       for (const client of [...clients]) send(client, frame)
     }, heartbeatMs)
@@ -178,33 +228,35 @@ export function createChannel(options: ChannelOptions = {}): Channel {
   }
 
   /** Reads the last event id from the header, else the query parameter; `error` is set when it is invalid. */
-  function readLastEventId(req: IncomingMessage): {id?: string; error?: string} {
+  function readLastEventId(req: IncomingMessage): { id?: string; error?: string } {
     // [spec] "If the event source's last event ID string is not the empty string, set (`Last-Event-ID`, last
     // event ID string, encoded as UTF-8) in request's header list." So an empty header means "no id".
     const header = req.headers['last-event-id']
     if (typeof header === 'string' && header !== '') {
       if (header.length > MAX_LAST_EVENT_ID_LENGTH) {
-        return {error: `Last-Event-ID is longer than ${MAX_LAST_EVENT_ID_LENGTH} characters`}
+        return { error: `Last-Event-ID is longer than ${MAX_LAST_EVENT_ID_LENGTH} characters` }
       }
-      return VALID_ID.test(header) ? {id: header} : {error: `Invalid Last-Event-ID ${JSON.stringify(header)}: expected 1 to 16 digits`}
+      return VALID_ID.test(header)
+        ? { id: header }
+        : { error: `Invalid Last-Event-ID ${JSON.stringify(header)}: expected 1 to 16 digits` }
     }
     const url = req.url ?? ''
     const query = url.indexOf('?')
     const param = query === -1 ? null : new URLSearchParams(url.slice(query + 1)).get(lastEventIdParam)
     if (param === null || param === '') return {}
-    if (VALID_ID.test(param)) return {id: param}
+    if (VALID_ID.test(param)) return { id: param }
     const shown = param.length > MAX_LAST_EVENT_ID_LENGTH ? `${param.slice(0, MAX_LAST_EVENT_ID_LENGTH)}…` : param
-    return {error: `Invalid ${lastEventIdParam} ${JSON.stringify(shown)}: expected 1 to 16 digits`}
+    return { error: `Invalid ${lastEventIdParam} ${JSON.stringify(shown)}: expected 1 to 16 digits` }
   }
 
   /** The replay for a resuming client, with the `ssekit-lost` notice first when it is not complete. */
   function replay(requested: string): string {
-    const {events, status} = ring.since(requested)
+    const { events, status } = ring.since(requested)
     let out = ''
     if (status !== 'ok') {
       // No `id:` on the notice: the client's last event id must stay the one it sent until real events arrive.
-      const notice = {lastEventId: requested, reason: status, oldestId: ring.oldestId ?? null}
-      out += encode({event: LOST_EVENT, data: notice})
+      const notice = { lastEventId: requested, reason: status, oldestId: ring.oldestId ?? null }
+      out += encode({ event: LOST_EVENT, data: notice })
     }
     for (const entry of events) out += entry.frame
     return out
@@ -239,7 +291,7 @@ export function createChannel(options: ChannelOptions = {}): Channel {
       'X-Accel-Buffering': 'no',
     })
     res.socket?.setNoDelay(true)
-    const client: Client = {req, res}
+    const client: Client = { req, res }
     const cleanup = (): void => remove(client)
     req.once('close', cleanup)
     res.once('close', cleanup)
@@ -248,17 +300,17 @@ export function createChannel(options: ChannelOptions = {}): Channel {
     startHeartbeat()
     // [spec] "If the field name is "retry": If the field value consists of only ASCII digits, then interpret the
     // field value as an integer in base ten, and set the event stream's reconnection time to that integer."
-    let first = encode({retry: retryMs}) + encodeComment('ok')
+    let first = encode({ retry: retryMs }) + encodeComment('ok')
     if (resume.id !== undefined) first += replay(resume.id)
     send(client, first)
   }
 
   function publish(event: string, data: unknown): string {
     const id = String(Math.max(Date.now(), lastNumber + 1))
-    const frame = encode({event, id, data})
+    const frame = encode({ event, id, data })
     lastNumber = Number(id)
     lastId = id
-    ring.push({id, frame})
+    ring.push({ id, frame })
     for (const client of [...clients]) send(client, frame)
     return id
   }

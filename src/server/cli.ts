@@ -8,10 +8,10 @@
  *
  * @packageDocumentation
  */
-import {realpathSync} from 'node:fs'
-import {fileURLToPath} from 'node:url'
-import {parseArgs} from 'node:util'
-import {createServer, type ServerOptions, type SseServer} from './app'
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { createServer, type ServerOptions, type SseServer } from './app'
 
 /** The usage text printed by `--help`. @internal */
 export const USAGE = `Usage: ssekit-server [options]
@@ -32,7 +32,7 @@ export interface CliConfig {
   /** `--help` was given: print the usage and do nothing else. */
   isHelp: boolean
   /** The server options, with `port` and `host` always set. */
-  options: ServerOptions & {port: number; host: string}
+  options: ServerOptions & { port: number; host: string }
 }
 
 /** Reads a non-negative integer setting; `undefined` when neither flag nor variable is set. */
@@ -57,31 +57,34 @@ function integer(name: string, value: string | undefined): number | undefined {
  * @internal
  */
 export function parseCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CliConfig {
-  const {values} = parseArgs({
+  const { values } = parseArgs({
     args: [...argv],
     strict: true,
     options: {
-      port: {type: 'string'},
-      host: {type: 'string'},
-      interval: {type: 'string'},
-      heartbeat: {type: 'string'},
-      'cors-origin': {type: 'string'},
-      help: {type: 'boolean', short: 'h'},
+      port: { type: 'string' },
+      host: { type: 'string' },
+      interval: { type: 'string' },
+      heartbeat: { type: 'string' },
+      'cors-origin': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   })
   const port = integer('--port / PORT', values.port ?? env.PORT) ?? 3000
   if (port > 65535) throw new RangeError(`--port / PORT must be at most 65535, got ${port}`)
-  const options: CliConfig['options'] = {port, host: values.host ?? env.HOST ?? '127.0.0.1'}
+  const options: CliConfig['options'] = { port, host: values.host ?? env.HOST ?? '127.0.0.1' }
   const intervalMs = integer('--interval / INTERVAL_MS', values.interval ?? env.INTERVAL_MS)
   if (intervalMs !== undefined) options.intervalMs = intervalMs
   const heartbeatMs = integer('--heartbeat / HEARTBEAT_MS', values.heartbeat ?? env.HEARTBEAT_MS)
   if (heartbeatMs !== undefined) options.heartbeatMs = heartbeatMs
   const origin = values['cors-origin'] ?? env.CORS_ORIGIN
   if (origin !== undefined && origin.trim() !== '') {
-    const list = origin.split(',').map((item) => item.trim()).filter((item) => item !== '')
-    options.cors = {origin: list.length === 1 ? list[0] : list}
+    const list = origin
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '')
+    options.cors = { origin: list.length === 1 ? list[0] : list }
   }
-  return {isHelp: values.help === true, options}
+  return { isHelp: values.help === true, options }
 }
 
 /**

@@ -6,7 +6,7 @@
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol
  * @packageDocumentation
  */
-import type {IncomingMessage, ServerResponse} from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 
 /**
  * Which other origins may read the streams.
@@ -55,7 +55,8 @@ function checkOrigin(origin: string): string {
     serialized = undefined
   }
   if (serialized === undefined || serialized === 'null' || serialized !== origin) {
-    const hint = serialized !== undefined && serialized !== 'null' ? ` (did you mean ${JSON.stringify(serialized)}?)` : ''
+    const hint =
+      serialized !== undefined && serialized !== 'null' ? ` (did you mean ${JSON.stringify(serialized)}?)` : ''
     throw new TypeError(
       `cors.origin must list origins like "https://app.example.com" or be "*", got ${JSON.stringify(origin)}${hint}`,
     )
@@ -92,7 +93,8 @@ function addVary(res: ServerResponse, value: string): void {
  * @internal
  */
 export function createCors(options: CorsOptions | undefined): CorsPolicy {
-  const origins = options === undefined ? [] : typeof options.origin === 'string' ? [options.origin] : [...options.origin]
+  const origins =
+    options === undefined ? [] : typeof options.origin === 'string' ? [options.origin] : [...options.origin]
   const credentials = options?.credentials === true
   const maxAgeMs = options?.maxAgeMs ?? 600_000
   const isAny = origins.includes('*')
@@ -127,7 +129,8 @@ export function createCors(options: CorsOptions | undefined): CorsPolicy {
 
   return {
     apply(req, res) {
-      allowOrigin(req, res)
+      // Retry-After is not a CORS-safelisted response header: expose it, so a cross-origin client can honour it.
+      if (allowOrigin(req, res)) res.setHeader('Access-Control-Expose-Headers', 'Retry-After')
     },
     preflight(req, res) {
       res.setHeader('Allow', 'GET, OPTIONS')

@@ -10,6 +10,12 @@
 /**
  * One event (or comment) as it goes on the wire. Every field is optional; an empty message encodes to a lone
  * blank line.
+ *
+ * @example
+ * ```ts
+ * const message: SseMessage = {event: 'price', id: '42', data: {symbol: 'ACME', value: 7}}
+ * res.write(encode(message)) // event: price\nid: 42\ndata: {"symbol":"ACME","value":7}\n\n
+ * ```
  * @public
  */
 export interface SseMessage {
@@ -83,7 +89,7 @@ function dataText(data: unknown): string {
  * @public
  */
 export function encode(message: SseMessage): string {
-  const {event, id, retry, data, comment} = message
+  const { event, id, retry, data, comment } = message
   let out = ''
   if (comment !== undefined) out += fieldLines('', comment)
   if (event !== undefined) {
@@ -126,5 +132,5 @@ export function encode(message: SseMessage): string {
  * @public
  */
 export function encodeComment(text: string): string {
-  return encode({comment: text})
+  return encode({ comment: text })
 }

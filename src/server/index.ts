@@ -7,12 +7,12 @@
  * const sse = createServer({intervalMs: 1000})
  * console.log(await sse.listen(3000)) // http://127.0.0.1:3000
  * ```
- * @packageDocumentation
+ * @module ssekit/server
  */
-export {createServer} from './app'
-export type {RouteHandler, ServerOptions, SseServer} from './app'
-export {createChannel, LOST_EVENT, PING_EVENT} from './channel'
-export type {Channel, ChannelOptions, ClientErrorInfo} from './channel'
-export type {CorsOptions} from './cors'
-export {encode, encodeComment} from './encode'
-export type {SseMessage} from './encode'
+export { createServer } from './app'
+export type { RouteHandler, ServerOptions, SseServer } from './app'
+export { createChannel, LOST_EVENT, PING_EVENT } from './channel'
+export type { Channel, ChannelOptions, ClientErrorInfo } from './channel'
+export type { CorsOptions } from './cors'
+export { encode, encodeComment } from './encode'
+export type { SseMessage } from './encode'

@@ -115,7 +115,7 @@ export function createRing(capacity: number): Ring {
   }
 
   function since(id: string): Replay {
-    if (newestId === undefined || compareIds(id, newestId) > 0) return {events: [], status: 'unknown'}
+    if (newestId === undefined || compareIds(id, newestId) > 0) return { events: [], status: 'unknown' }
     // Older than everything kept means events may be missing (dropped here, or sent by an earlier process),
     // except when the id is exactly the newest dropped one: then every later event is still kept.
     const oldest = size === 0 ? newestId : at(0).id
@@ -125,7 +125,7 @@ export function createRing(capacity: number): Ring {
       const entry = at(index)
       if (expired || compareIds(entry.id, id) > 0) events.push(entry)
     }
-    return {events, status: expired ? 'expired' : 'ok'}
+    return { events, status: expired ? 'expired' : 'ok' }
   }
 
   return {

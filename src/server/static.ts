@@ -3,10 +3,10 @@
  *
  * @packageDocumentation
  */
-import {createReadStream, promises as fs} from 'node:fs'
-import type {IncomingMessage, ServerResponse} from 'node:http'
+import { createReadStream, promises as fs } from 'node:fs'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import path from 'node:path'
-import {pipeline} from 'node:stream'
+import { pipeline } from 'node:stream'
 
 /** The file types served, by extension. Any other file is answered with 404. @internal */
 export const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -23,7 +23,7 @@ export const CONTENT_TYPES: Readonly<Record<string, string>> = {
 
 /** Answers with a short plain-text status. */
 function plain(res: ServerResponse, status: number, message: string): void {
-  res.writeHead(status, {'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store'})
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
   res.end(`${message}\n`)
 }
 
@@ -92,7 +92,13 @@ export function serveStatic(req: IncomingMessage, res: ServerResponse, root: str
 }
 
 /** Checks the file's real location and kind, then streams it. */
-async function send(req: IncomingMessage, res: ServerResponse, base: string, file: string, type: string): Promise<void> {
+async function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  base: string,
+  file: string,
+  type: string,
+): Promise<void> {
   let real: string
   let size: number
   try {

@@ -30,7 +30,12 @@ export type StreamTransport = new () => {
  * @internal
  */
 export function fetchStream(maxLength: number, onActivity: () => void): StreamTransport | undefined {
-  const root = getGlobal() as { fetch?: unknown; ReadableStream?: unknown; TextDecoder?: unknown; AbortController?: unknown }
+  const root = getGlobal() as {
+    fetch?: unknown
+    ReadableStream?: unknown
+    TextDecoder?: unknown
+    AbortController?: unknown
+  }
   if (!root.fetch || !root.ReadableStream || !root.TextDecoder || !root.AbortController) return undefined
   return class {
     open(
@@ -55,13 +60,21 @@ export function fetchStream(maxLength: number, onActivity: () => void): StreamTr
           const lastBreak = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'))
           lineLength = lastBreak < 0 ? lineLength + text.length : text.length - lastBreak - 1
           if (lineLength > maxLength) {
-            throw new SsekitError('A line longer than ' + maxLength + ' characters: GET ' + url, { code: 'too-large', url })
+            throw new SsekitError('A line longer than ' + maxLength + ' characters: GET ' + url, {
+              code: 'too-large',
+              url,
+            })
           }
           onActivity()
           onProgress(text)
           return pump()
         })
-      const init: RequestInit = { headers, credentials: withCredentials ? 'include' : 'same-origin', signal: controller.signal, cache: 'no-store' }
+      const init: RequestInit = {
+        headers,
+        credentials: withCredentials ? 'include' : 'same-origin',
+        signal: controller.signal,
+        cache: 'no-store',
+      }
       fetch(url, init)
         .then((response) => {
           onStart(response.status, response.statusText, response.headers.get('Content-Type'), response.headers)

@@ -12,7 +12,10 @@ export interface PolyfillInit {
 }
 
 /** The constructor exported by event-source-polyfill as `EventSourcePolyfill`. @internal */
-export type PolyfillConstructor = new (url: string, init: PolyfillInit) => EventSourceLike & { headers?: Record<string, string> }
+export type PolyfillConstructor = new (
+  url: string,
+  init: PolyfillInit,
+) => EventSourceLike & { headers?: Record<string, string> }
 
 /** The polyfill's failure events: a refused response carries its status and headers, a network failure its error. */
 interface PolyfillErrorEvent {
@@ -59,7 +62,9 @@ export function polyfillTransport(Polyfill: PolyfillConstructor): TransportFacto
       const url = request.url
       if (status === undefined) {
         // A failure our fetch stream raised itself (too-large) comes back through the polyfill as its `error`.
-        return isSsekitError(error) ? error : new SsekitError('Connection lost: GET ' + url, { code: 'network', url, cause: error || event })
+        return isSsekitError(error)
+          ? error
+          : new SsekitError('Connection lost: GET ' + url, { code: 'network', url, cause: error || event })
       }
       if (status === 200) {
         const type = headers ? headers.get('Content-Type') : null
@@ -71,13 +76,20 @@ export function polyfillTransport(Polyfill: PolyfillConstructor): TransportFacto
       }
       const retryAfterMs = parseRetryAfter(headers && headers.get('Retry-After'))
       return status === 204
-        ? new SsekitError('Server answered 204 No Content, which means stop: GET ' + url, { code: 'no-content', status, url })
-        : new SsekitError('Connection failed with status ' + status + (statusText ? ' ' + statusText : '') + ': GET ' + url, {
-            code: 'http-status',
+        ? new SsekitError('Server answered 204 No Content, which means stop: GET ' + url, {
+            code: 'no-content',
             status,
             url,
-            retryAfterMs,
           })
+        : new SsekitError(
+            'Connection failed with status ' + status + (statusText ? ' ' + statusText : '') + ': GET ' + url,
+            {
+              code: 'http-status',
+              status,
+              url,
+              retryAfterMs,
+            },
+          )
     },
     // When the polyfill reconnects by itself (retry: 'transport'), it re-sends these headers: keep the id current.
     (source, lastEventId) => {

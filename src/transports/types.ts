@@ -55,10 +55,18 @@ export interface TransportFactory {
 /**
  * The parts of an EventSource (native or polyfill) that ssekit uses: only what we care about, so that both
  * implementations and test doubles fit.
+ *
+ * @example
+ * ```ts
+ * const native: EventSourceLike = new EventSource('/stream')
+ * ```
  * @public
  */
 export interface EventSourceLike {
+  /** 0 connecting, 1 open, 2 closed, as on EventSource. */
   readonly readyState: number
+  /** Adds a listener for the connection's events (open, error) and the server's. */
   addEventListener(type: string, listener: (event: Event) => void): void
+  /** Closes the connection for good. */
   close(): void
 }

@@ -14,7 +14,13 @@ export function withParam(url: string, name: string, value: string): string {
   const base = hashAt < 0 ? url : url.slice(0, hashAt)
   const queryAt = base.indexOf('?')
   const path = queryAt < 0 ? base : base.slice(0, queryAt)
-  const kept = queryAt < 0 ? [] : base.slice(queryAt + 1).split('&').filter((pair) => pair && pair.split('=')[0] !== name)
+  const kept =
+    queryAt < 0
+      ? []
+      : base
+          .slice(queryAt + 1)
+          .split('&')
+          .filter((pair) => pair && pair.split('=')[0] !== name)
   if (value !== '') kept.push(name + '=' + encodeURIComponent(value))
   return path + (kept.length ? '?' + kept.join('&') : '') + hash
 }

@@ -11,10 +11,14 @@ import { waitFor } from '../helpers/wait-for'
 import { WAIT_MS, expectIncreasing, removeEventSource } from './harness'
 
 const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts')
-const { version } = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }
+const { version } = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as {
+  version: string
+}
 
 interface DemoWindow {
-  ssekitDemo: { date: { on(type: string, handler: (data: unknown, meta: { lastEventId: string }) => void): () => void } }
+  ssekitDemo: {
+    date: { on(type: string, handler: (data: unknown, meta: { lastEventId: string }) => void): () => void }
+  }
   dateIds: string[]
 }
 
@@ -84,7 +88,11 @@ describe('the demo dashboard', () => {
     // The first retry also finds the server down: the attempt count in the status goes up.
     await waitForText('date-status', /^Attempting to reconnect! \(attempt 2, next in [\d.]+m?s\)$/)
     const lastBefore = (await readIds()).pop() ?? ''
-    await waitFor(() => server.publishedDateIds.length - server.publishedDateIds.indexOf(lastBefore) > 3, WAIT_MS, 'missed events')
+    await waitFor(
+      () => server.publishedDateIds.length - server.publishedDateIds.indexOf(lastBefore) > 3,
+      WAIT_MS,
+      'missed events',
+    )
     await server.start()
     await waitForText('date-status', /^Connection open!$/)
     const missed = server.publishedDateIds.length - server.publishedDateIds.indexOf(lastBefore) - 1

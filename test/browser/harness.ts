@@ -82,8 +82,9 @@ export async function readLog(page: Page): Promise<LogEntry[]> {
 export async function waitForEvents(page: Page, count: number, type?: string): Promise<void> {
   await page.waitForFunction(
     ({ count, type }) =>
-      (window as unknown as HarnessWindow).log.filter((entry) => entry.kind === 'event' && (!type || entry.type === type))
-        .length >= count,
+      (window as unknown as HarnessWindow).log.filter(
+        (entry) => entry.kind === 'event' && (!type || entry.type === type),
+      ).length >= count,
     { count, type },
     { timeout: WAIT_MS },
   )
@@ -96,15 +97,19 @@ export async function waitForState(page: Page, match: Partial<StateEntry>): Prom
       (window as unknown as HarnessWindow).log.some(
         (entry) =>
           entry.kind === 'state' &&
-          Object.keys(match).every((key) => (entry as unknown as Record<string, unknown>)[key] === (match as Record<string, unknown>)[key]),
+          Object.keys(match).every(
+            (key) => (entry as unknown as Record<string, unknown>)[key] === (match as Record<string, unknown>)[key],
+          ),
       ),
     match,
     { timeout: WAIT_MS },
   )
 }
 
-export const statesOf = (log: LogEntry[]): StateEntry[] => log.filter((entry): entry is StateEntry => entry.kind === 'state')
-export const eventsOf = (log: LogEntry[]): EventEntry[] => log.filter((entry): entry is EventEntry => entry.kind === 'event')
+export const statesOf = (log: LogEntry[]): StateEntry[] =>
+  log.filter((entry): entry is StateEntry => entry.kind === 'state')
+export const eventsOf = (log: LogEntry[]): EventEntry[] =>
+  log.filter((entry): entry is EventEntry => entry.kind === 'event')
 
 /** Throws unless the ids are integers in strictly increasing order (no duplicate, no step back). */
 export function expectIncreasing(ids: string[]): void {

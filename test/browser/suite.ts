@@ -137,38 +137,46 @@ export function registerTransportSuite(kind: TransportKind): void {
     { path: '/scenario/no-content', polyfill: { code: 'no-content', httpStatus: 204 } },
     { path: '/scenario/wrong-type', polyfill: { code: 'content-type', httpStatus: 200 } },
   ]
-  test.each(refusals)('$path: the state reports what the transport could see', async ({ path, polyfill }) => {
-    await startClient(page, path, { retry: FAST_RETRY }, ['message'])
-    if (isPolyfill) {
-      await waitForState(page, { status: 'closed' })
-      expect(statesOf(await readLog(page))).toEqual([...opening.slice(0, -1), state('closed', 0, polyfill)])
-      expect(server.requestsTo(path)).toHaveLength(1)
-      await expectQuiet(page, server, path, 1000)
-    } else {
-      await waitForState(page, { status: 'reconnecting', attempt: 2 })
-      await disconnect(page)
-      const states = statesOf(await readLog(page))
-      expect(states.slice(0, 4)).toEqual([
-        ...opening.slice(0, -1),
-        state('reconnecting', 1, { delayMs: 100, code: 'failed' }),
-        state('reconnecting', 2, { delayMs: 200, code: 'failed' }),
-      ])
-      expect(states[states.length - 1]).toEqual(state('closed', 0))
-    }
-    expect(eventsOf(await readLog(page))).toEqual([])
-  }, 30_000)
+  test.each(refusals)(
+    '$path: the state reports what the transport could see',
+    async ({ path, polyfill }) => {
+      await startClient(page, path, { retry: FAST_RETRY }, ['message'])
+      if (isPolyfill) {
+        await waitForState(page, { status: 'closed' })
+        expect(statesOf(await readLog(page))).toEqual([...opening.slice(0, -1), state('closed', 0, polyfill)])
+        expect(server.requestsTo(path)).toHaveLength(1)
+        await expectQuiet(page, server, path, 1000)
+      } else {
+        await waitForState(page, { status: 'reconnecting', attempt: 2 })
+        await disconnect(page)
+        const states = statesOf(await readLog(page))
+        expect(states.slice(0, 4)).toEqual([
+          ...opening.slice(0, -1),
+          state('reconnecting', 1, { delayMs: 100, code: 'failed' }),
+          state('reconnecting', 2, { delayMs: 200, code: 'failed' }),
+        ])
+        expect(states[states.length - 1]).toEqual(state('closed', 0))
+      }
+      expect(eventsOf(await readLog(page))).toEqual([])
+    },
+    30_000,
+  )
 
   test('when the stream ends, the client reconnects with the last id and the count goes on', async () => {
     await startClient(page, '/scenario/counter?count=3', { decode: 'json', retry: FAST_RETRY }, ['count'])
     await waitForEvents(page, 6)
     await disconnect(page)
     const log = await readLog(page)
-    expect(eventsOf(log).slice(0, 6)).toEqual([1, 2, 3, 4, 5, 6].map((n) => ({ kind: 'event', type: 'count', data: n, id: String(n) })))
+    expect(eventsOf(log).slice(0, 6)).toEqual(
+      [1, 2, 3, 4, 5, 6].map((n) => ({ kind: 'event', type: 'count', data: n, id: String(n) })),
+    )
     const retry = statesOf(log).find((state) => state.status === 'reconnecting')
     expect(retry).toEqual(state('reconnecting', 1, { delayMs: 100, code: 'network' }))
     const [first, second] = server.requestsTo('/scenario/counter')
     expect(resumedFrom(first)).toEqual({ header: undefined, query: undefined })
-    expect(resumedFrom(second)).toEqual(isPolyfill ? { header: '3', query: undefined } : { header: undefined, query: '3' })
+    expect(resumedFrom(second)).toEqual(
+      isPolyfill ? { header: '3', query: undefined } : { header: undefined, query: '3' },
+    )
   }, 30_000)
 
   test('after a server restart it resumes from its last id: every missed event once, no gap', async () => {
@@ -178,7 +186,11 @@ export function registerTransportSuite(kind: TransportKind): void {
     await waitForState(page, { status: 'reconnecting', attempt: 1 })
     const lastBefore = eventsOf(await readLog(page)).pop()?.id ?? ''
     // Let the clock publish a few events while nobody can receive them.
-    await waitFor(() => server.publishedDateIds.length - server.publishedDateIds.indexOf(lastBefore) > 4, WAIT_MS, 'missed events')
+    await waitFor(
+      () => server.publishedDateIds.length - server.publishedDateIds.indexOf(lastBefore) > 4,
+      WAIT_MS,
+      'missed events',
+    )
     const restartedAt = Date.now()
     await server.start()
     const before = eventsOf(await readLog(page)).length
@@ -192,7 +204,9 @@ export function registerTransportSuite(kind: TransportKind): void {
     const published = server.publishedDateIds
     expect(ids).toEqual(published.slice(published.indexOf(ids[0]), published.indexOf(ids[ids.length - 1]) + 1))
     const resume = server.requestsTo('/stream/date').find((request) => request.time >= restartedAt)
-    expect(resume && resumedFrom(resume)).toEqual(isPolyfill ? { header: lastBefore, query: undefined } : { header: undefined, query: lastBefore })
+    expect(resume && resumedFrom(resume)).toEqual(
+      isPolyfill ? { header: lastBefore, query: undefined } : { header: undefined, query: lastBefore },
+    )
     const states = statesOf(log).map((state) => state.status)
     expect(states.slice(-3)).toEqual(['reconnecting', 'open', 'closed'])
   }, 30_000)

@@ -19,9 +19,9 @@ export function sseResponse(
 /** Splits a string into chunks of random sizes (1 to `max` characters), seeded for repeatable runs. */
 export function randomChunks(text: string, seed: number, max = 7): string[] {
   let state = seed
-  const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648)
+  const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648
   const chunks: string[] = []
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     const size = 1 + Math.floor(random() * max)
     chunks.push(text.slice(at, at + size))
     at += size

@@ -57,7 +57,7 @@ function openStream(res: ServerResponse): void {
 function resumeId(req: IncomingMessage): number {
   const header = req.headers['last-event-id']
   const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('lastEventId')
-  const id = Number(typeof header === 'string' && header !== '' ? header : query ?? 0)
+  const id = Number(typeof header === 'string' && header !== '' ? header : (query ?? 0))
   return Number.isSafeInteger(id) && id > 0 ? id : 0
 }
 
@@ -106,13 +106,24 @@ function scenarioRoutes(): Record<string, RouteHandler> {
 
 /**
  * Starts the server on a free port of 127.0.0.1.
- * @param options - overrides of the fast defaults (clock every 50 ms, heartbeat every 200 ms)
+ * @param options - overrides of the fast defaults (clock every 50 ms, heartbeat every 200 ms); `routes` are added to
+ *   the scenario and page routes (and win over them)
+ * @param needsBuild - false for tests in Node that serve no page and no bundle, so they run without `dist/`
  */
-export async function startTestServer(options: ServerOptions = {}): Promise<TestServer> {
-  for (const file of ['dist/index.js', 'dist/ssekit.legacy.min.js']) {
-    if (!existsSync(path.join(ROOT, file))) throw new Error(`${file} is missing: run \`npm run build\` before the browser tests`)
+export async function startTestServer(options: ServerOptions = {}, { needsBuild = true } = {}): Promise<TestServer> {
+  for (const file of needsBuild ? ['dist/index.js', 'dist/ssekit.legacy.min.js'] : []) {
+    if (!existsSync(path.join(ROOT, file)))
+      throw new Error(`${file} is missing: run \`npm run build\` before the browser tests`)
   }
-  const server = createServer({ intervalMs: 50, heartbeatMs: 200, retryMs: 100, root: ROOT, routes: scenarioRoutes(), ...options })
+  const { routes, ...rest } = options
+  const server = createServer({
+    intervalMs: 50,
+    heartbeatMs: 200,
+    retryMs: 100,
+    root: ROOT,
+    ...rest,
+    routes: { ...scenarioRoutes(), ...routes },
+  })
   const requests: RequestRecord[] = []
   const publishedDateIds: string[] = []
   server.server.on('request', (req: IncomingMessage) => {

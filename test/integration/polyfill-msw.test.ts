@@ -36,9 +36,13 @@ function stream(path: string, respond: (attempt: number) => Response) {
 const fast = { initialDelayMs: 5, maxDelayMs: 20, jitter: 0 }
 
 test('events arrive decoded, in order, through random chunking, CRLF and multibyte text', async () => {
-  const wire = 'retry: 50\r\nid: 1\r\nevent: tick\r\ndata: {"n":1,"s":"héllo 😀"}\r\n\r\n: comment\n\nid: 2\nevent: tick\ndata: {"n":2,\ndata: "s":"a"}\n\n'
+  const wire =
+    'retry: 50\r\nid: 1\r\nevent: tick\r\ndata: {"n":1,"s":"héllo 😀"}\r\n\r\n: comment\n\nid: 2\nevent: tick\ndata: {"n":2,\ndata: "s":"a"}\n\n'
   stream('/chunks', () => sseResponse(randomChunks(wire, 7), { keepOpen: true }))
-  const client = createClient<{ tick: { n: number; s: string } }>(BASE + '/chunks', { transport: 'polyfill', decode: 'json' })
+  const client = createClient<{ tick: { n: number; s: string } }>(BASE + '/chunks', {
+    transport: 'polyfill',
+    decode: 'json',
+  })
   const rec = record(client, ['tick'])
   client.connect()
   await waitFor(() => rec.events().length === 2, 5000, 'two events')
@@ -52,7 +56,9 @@ test('events arrive decoded, in order, through random chunking, CRLF and multiby
 
 test('a headers function is called per attempt and Last-Event-ID is sent on reconnect', async () => {
   stream('/auth', (attempt) =>
-    attempt === 1 ? sseResponse(['id: 41\ndata: first\n\n']) : sseResponse(['id: 42\ndata: second\n\n'], { keepOpen: true }),
+    attempt === 1
+      ? sseResponse(['id: 41\ndata: first\n\n'])
+      : sseResponse(['id: 42\ndata: second\n\n'], { keepOpen: true }),
   )
   let token = 0
   const client = createClient(BASE + '/auth', { headers: () => ({ Authorization: 'Bearer t' + ++token }), retry: fast })
@@ -95,7 +101,9 @@ test('a 503 storm is retried with backoff, honouring Retry-After, until maxAttem
   client.connect()
   await waitFor(() => client.state.status === 'closed', 5000, 'closed')
   expect(requests).toHaveLength(4)
-  expect(rec.states().map((entry) => entry.kind === 'state' && [entry.status, entry.attempt, entry.delayMs, entry.code])).toEqual([
+  expect(
+    rec.states().map((entry) => entry.kind === 'state' && [entry.status, entry.attempt, entry.delayMs, entry.code]),
+  ).toEqual([
     ['idle', 0, undefined, undefined],
     ['connecting', 0, undefined, undefined],
     ['reconnecting', 1, 5, 'http-status'],
@@ -125,7 +133,11 @@ test('a wrong content type stops with code content-type', async () => {
 })
 
 test('server events named error and open are ordinary events', async () => {
-  stream('/named', () => sseResponse(['event: error\ndata: app error\n\nevent: open\ndata: app open\n\ndata: after\n\n'], { keepOpen: true }))
+  stream('/named', () =>
+    sseResponse(['event: error\ndata: app error\n\nevent: open\ndata: app open\n\ndata: after\n\n'], {
+      keepOpen: true,
+    }),
+  )
   const client = createClient(BASE + '/named', { transport: 'polyfill' })
   const rec = record(client, ['error', 'open', 'message'])
   client.connect()

@@ -1,11 +1,11 @@
 /** @jest-environment node */
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
-import type {AddressInfo} from 'node:net'
+import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
-import {createServer, type SseServer} from '../../src/server'
+import { fileURLToPath } from 'node:url'
+import { createServer, type SseServer } from '../../src/server'
 
 interface Event {
   event?: string
@@ -25,7 +25,7 @@ interface Stream {
 /** Reads a stream this server writes (LF line ends, one field per line). */
 function openStream(url: string, headers: Record<string, string> = {}): Promise<Stream> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, {headers}, (res) => {
+    const req = http.get(url, { headers }, (res) => {
       let raw = ''
       const waiters = new Set<() => void>()
       res.setEncoding('utf8')
@@ -39,7 +39,7 @@ function openStream(url: string, headers: Record<string, string> = {}): Promise<
           .split('\n\n')
           .slice(0, -1)
           .map((block) => {
-            const frame: Event = {comments: []}
+            const frame: Event = { comments: [] }
             for (const line of block.split('\n')) {
               const colon = line.indexOf(':')
               const [field, value] = [line.slice(0, colon), line.slice(colon + 1).replace(/^ /, '')]
@@ -77,12 +77,12 @@ function openStream(url: string, headers: Record<string, string> = {}): Promise<
 
 /** Sends one request with a raw (unnormalized) path and reads the whole answer. */
 function request(base: string, rawPath: string, method = 'GET') {
-  return new Promise<{status: number; headers: http.IncomingHttpHeaders; body: string}>((resolve, reject) => {
-    const req = http.request(`${base}/`, {method, path: rawPath}, (res) => {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+    const req = http.request(`${base}/`, { method, path: rawPath }, (res) => {
       let body = ''
       res.setEncoding('utf8')
       res.on('data', (chunk: string) => (body += chunk))
-      res.on('end', () => resolve({status: res.statusCode ?? 0, headers: res.headers, body}))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
     })
     req.on('error', reject)
     req.end()
@@ -112,7 +112,7 @@ async function connect(url: string, headers: Record<string, string> = {}): Promi
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'ssekit-server-'))
   site = path.join(tmp, 'site')
-  mkdirSync(path.join(site, 'examples', 'dashboard'), {recursive: true})
+  mkdirSync(path.join(site, 'examples', 'dashboard'), { recursive: true })
   mkdirSync(path.join(site, 'dist'))
   writeFileSync(path.join(site, 'examples', 'dashboard', 'index.html'), '<h1>dashboard</h1>')
   writeFileSync(path.join(site, 'examples', 'dashboard', 'legacy.html'), '<h1>legacy</h1>')
@@ -125,7 +125,7 @@ beforeAll(async () => {
     intervalMs: 20,
     heartbeatMs: 50,
     root: site,
-    routes: {'/custom': (req, res) => res.end('custom')},
+    routes: { '/custom': (req, res) => res.end('custom') },
   })
   base = await sse.listen(0)
 })
@@ -136,7 +136,7 @@ afterEach(() => {
 
 afterAll(async () => {
   await sse.dispose()
-  rmSync(tmp, {recursive: true, force: true})
+  rmSync(tmp, { recursive: true, force: true })
 })
 
 describe('createServer', () => {
@@ -159,15 +159,15 @@ describe('createServer', () => {
   it('publishes a counter on /stream/tick', async () => {
     const stream = await connect(`${base}/stream/tick`)
     await stream.waitFor((s) => s.events().length >= 2)
-    const [first, second] = stream.events().map((event) => JSON.parse(event.data ?? '') as {n: number; at: string})
+    const [first, second] = stream.events().map((event) => JSON.parse(event.data ?? '') as { n: number; at: string })
     expect(stream.events()[0].event).toBe('tick')
     expect(second.n).toBe(first.n + 1)
     expect(typeof first.at).toBe('string')
   })
 
   it('answers /healthz, extra routes, 404, 405 and 414', async () => {
-    expect(await request(base, '/healthz')).toMatchObject({status: 200, body: 'ok\n'})
-    expect(await request(base, '/custom?x=1')).toMatchObject({status: 200, body: 'custom'})
+    expect(await request(base, '/healthz')).toMatchObject({ status: 200, body: 'ok\n' })
+    expect(await request(base, '/custom?x=1')).toMatchObject({ status: 200, body: 'custom' })
     expect((await request(base, '/nothing')).status).toBe(404)
     expect((await request(base, '/stream/date', 'POST')).status).toBe(405)
     expect((await request(base, `/stream/date?${'x'.repeat(9000)}`)).status).toBe(414)
@@ -190,14 +190,14 @@ describe('static files', () => {
     ['/examples/dashboard/index.html?v=1', 'text/html; charset=utf-8', '<h1>dashboard</h1>'],
   ])('serves %s', async (rawPath, type, body) => {
     const answer = await request(base, rawPath)
-    expect(answer).toMatchObject({status: 200, body})
+    expect(answer).toMatchObject({ status: 200, body })
     expect(answer.headers['content-type']).toBe(type)
     expect(answer.headers['cache-control']).toBe('no-cache')
   })
 
   it('serves from the ssekit package folder when no root is given', async () => {
     const page = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples/dashboard/index.html')
-    const own = createServer({intervalMs: 1000})
+    const own = createServer({ intervalMs: 1000 })
     try {
       const answer = await request(await own.listen(0), '/')
       expect(answer.status).toBe(existsSync(page) ? 200 : 404)
@@ -209,7 +209,7 @@ describe('static files', () => {
 
   it('answers HEAD without a body', async () => {
     const answer = await request(base, '/dist/index.js', 'HEAD')
-    expect(answer).toMatchObject({status: 200, body: ''})
+    expect(answer).toMatchObject({ status: 200, body: '' })
     expect(answer.headers['content-length']).toBe('9')
   })
 
@@ -247,10 +247,10 @@ describe('restart', () => {
     expect(sse.channels.tick.clients).toBe(0)
     await until(() => Number(sse.channels.tick.lastId) > Number(last.id) + 2)
     expect(await sse.listen(port)).toBe(base)
-    const after = await connect(`${base}/stream/tick`, {'Last-Event-ID': last.id ?? ''})
+    const after = await connect(`${base}/stream/tick`, { 'Last-Event-ID': last.id ?? '' })
     await after.waitFor((s) => s.events().length >= 3)
-    const counters = after.events().map((event) => (JSON.parse(event.data ?? '') as {n: number}).n)
-    const firstN = (JSON.parse(last.data ?? '') as {n: number}).n
+    const counters = after.events().map((event) => (JSON.parse(event.data ?? '') as { n: number }).n)
+    const firstN = (JSON.parse(last.data ?? '') as { n: number }).n
     expect(counters.slice(0, 3)).toEqual([firstN + 1, firstN + 2, firstN + 3])
     expect(after.events().every((event) => event.event === 'tick')).toBe(true)
   })

@@ -1,7 +1,7 @@
 /** @jest-environment node */
 import http from 'node:http'
-import net, {type AddressInfo} from 'node:net'
-import {createChannel, type Channel, type ChannelOptions} from '../../src/server'
+import net, { type AddressInfo } from 'node:net'
+import { createChannel, type Channel, type ChannelOptions } from '../../src/server'
 
 interface Frame {
   event?: string
@@ -15,7 +15,7 @@ interface Frame {
 function parseFrames(raw: string): Frame[] {
   const blocks = raw.split('\n\n').slice(0, -1)
   return blocks.map((block) => {
-    const frame: Frame = {comments: []}
+    const frame: Frame = { comments: [] }
     for (const line of block.split('\n')) {
       if (line.startsWith(':')) frame.comments.push(line.slice(1).trim())
       else {
@@ -39,7 +39,7 @@ interface Stream {
 
 function openStream(url: string, headers: Record<string, string> = {}): Promise<Stream> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, {headers}, (res) => {
+    const req = http.get(url, { headers }, (res) => {
       let raw = ''
       const waiters = new Set<() => void>()
       res.setEncoding('utf8')
@@ -75,13 +75,13 @@ function openStream(url: string, headers: Record<string, string> = {}): Promise<
 }
 
 /** Sends one request with a raw path and reads the whole answer. */
-function request(base: string, path: string, init: {method?: string; headers?: Record<string, string>} = {}) {
-  return new Promise<{status: number; headers: http.IncomingHttpHeaders; body: string}>((resolve, reject) => {
-    const req = http.request(`${base}/`, {method: init.method ?? 'GET', headers: init.headers, path}, (res) => {
+function request(base: string, path: string, init: { method?: string; headers?: Record<string, string> } = {}) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+    const req = http.request(`${base}/`, { method: init.method ?? 'GET', headers: init.headers, path }, (res) => {
       let body = ''
       res.setEncoding('utf8')
       res.on('data', (chunk: string) => (body += chunk))
-      res.on('end', () => resolve({status: res.statusCode ?? 0, headers: res.headers, body}))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
     })
     req.on('error', reject)
     req.end()
@@ -103,7 +103,7 @@ let channel: Channel
 const open: Stream[] = []
 
 async function start(options: ChannelOptions = {}): Promise<void> {
-  channel = createChannel({heartbeatMs: 0, ...options})
+  channel = createChannel({ heartbeatMs: 0, ...options })
   server = http.createServer((req, res) => channel.handle(req, res))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -124,7 +124,7 @@ afterEach(async () => {
 
 describe('a stream', () => {
   it('sends the SSE headers, the retry hint and a comment, then live events with increasing integer ids', async () => {
-    await start({retryMs: 1234})
+    await start({ retryMs: 1234 })
     const stream = await connect()
     expect(stream.res.statusCode).toBe(200)
     expect(stream.res.headers).toMatchObject({
@@ -134,18 +134,22 @@ describe('a stream', () => {
       'x-accel-buffering': 'no',
     })
     await stream.waitFor((s) => s.frames().length >= 2)
-    expect(stream.frames().slice(0, 2)).toEqual([{retry: '1234', comments: []}, {comments: ['ok']}])
-    const published = [channel.publish('n', 1), channel.publish('n', {two: 2}), channel.publish('n', 'three')]
+    expect(stream.frames().slice(0, 2)).toEqual([{ retry: '1234', comments: [] }, { comments: ['ok'] }])
+    const published = [channel.publish('n', 1), channel.publish('n', { two: 2 }), channel.publish('n', 'three')]
     await stream.waitFor((s) => s.events().length === 3)
-    expect(stream.events()).toEqual(published.map((id, index) => ({event: 'n', id, data: ['1', '{"two":2}', 'three'][index], comments: []})))
+    expect(stream.events()).toEqual(
+      published.map((id, index) => ({ event: 'n', id, data: ['1', '{"two":2}', 'three'][index], comments: [] })),
+    )
     const numbers = published.map(Number)
-    expect(numbers.every((n, index) => /^\d+$/.test(published[index]) && (index === 0 || n > numbers[index - 1]))).toBe(true)
+    expect(numbers.every((n, index) => /^\d+$/.test(published[index]) && (index === 0 || n > numbers[index - 1]))).toBe(
+      true,
+    )
     expect(channel.lastId).toBe(published[2])
     expect(numbers[0]).toBeGreaterThanOrEqual(Date.now() - 5000)
   })
 
   it('sends a heartbeat comment', async () => {
-    await start({heartbeatMs: 20})
+    await start({ heartbeatMs: 20 })
     const stream = await connect()
     await stream.waitFor((s) => s.frames().some((frame) => frame.comments.includes('ping')))
   })
@@ -181,11 +185,11 @@ describe('a stream', () => {
 
 describe('resume', () => {
   async function publishSome(count: number): Promise<string[]> {
-    return Array.from({length: count}, (_, index) => channel.publish('n', index))
+    return Array.from({ length: count }, (_, index) => channel.publish('n', index))
   }
 
   it.each([
-    ['the Last-Event-ID header', (id: string) => ['/', {'Last-Event-ID': id}] as const],
+    ['the Last-Event-ID header', (id: string) => ['/', { 'Last-Event-ID': id }] as const],
     ['the lastEventId query parameter', (id: string) => [`/?lastEventId=${id}`, {}] as const],
   ])('replays exactly the missed events, in order, via %s', async (_, how) => {
     await start()
@@ -199,9 +203,9 @@ describe('resume', () => {
   })
 
   it('reads a custom query parameter name, and prefers the header', async () => {
-    await start({lastEventIdParam: 'since'})
+    await start({ lastEventIdParam: 'since' })
     const ids = await publishSome(3)
-    const stream = await connect(`/?since=${ids[0]}&lastEventId=${ids[2]}`, {'Last-Event-ID': ids[1]})
+    const stream = await connect(`/?since=${ids[0]}&lastEventId=${ids[2]}`, { 'Last-Event-ID': ids[1] })
     await stream.waitFor((s) => s.events().length === 1)
     expect(stream.events()[0].id).toBe(ids[2])
     const other = await connect(`/?since=${ids[0]}`)
@@ -210,24 +214,28 @@ describe('resume', () => {
   })
 
   it('sends ssekit-lost (expired) and then every kept event when the id fell out of the buffer', async () => {
-    await start({bufferSize: 3})
+    await start({ bufferSize: 3 })
     const ids = await publishSome(6)
-    const stream = await connect('/', {'Last-Event-ID': ids[0]})
+    const stream = await connect('/', { 'Last-Event-ID': ids[0] })
     await stream.waitFor((s) => s.events().length === 4)
     const [lost, ...replayed] = stream.events()
-    expect(lost).toEqual({event: 'ssekit-lost', data: expect.any(String), comments: []})
-    expect(JSON.parse(lost.data ?? '')).toEqual({lastEventId: ids[0], reason: 'expired', oldestId: ids[3]})
+    expect(lost).toEqual({ event: 'ssekit-lost', data: expect.any(String), comments: [] })
+    expect(JSON.parse(lost.data ?? '')).toEqual({ lastEventId: ids[0], reason: 'expired', oldestId: ids[3] })
     expect(replayed.map((frame) => frame.id)).toEqual(ids.slice(3))
   })
 
   it('sends ssekit-lost (unknown) and no replay for an id newer than any event', async () => {
     await start()
     const ids = await publishSome(2)
-    const stream = await connect('/', {'Last-Event-ID': '9999999999999999'})
+    const stream = await connect('/', { 'Last-Event-ID': '9999999999999999' })
     const live = channel.publish('n', 'live')
     await stream.waitFor((s) => s.events().length === 2)
     const [lost, next] = stream.events()
-    expect(JSON.parse(lost.data ?? '')).toEqual({lastEventId: '9999999999999999', reason: 'unknown', oldestId: ids[0]})
+    expect(JSON.parse(lost.data ?? '')).toEqual({
+      lastEventId: '9999999999999999',
+      reason: 'unknown',
+      oldestId: ids[0],
+    })
     expect(lost.id).toBeUndefined()
     expect(next.id).toBe(live)
   })
@@ -235,13 +243,13 @@ describe('resume', () => {
 
 describe('request checks', () => {
   it.each([
-    ['letters', {'Last-Event-ID': 'abc'}, '/'],
-    ['17 digits', {'Last-Event-ID': '1'.repeat(17)}, '/'],
-    ['a header over 64 characters', {'Last-Event-ID': '1'.repeat(65)}, '/'],
+    ['letters', { 'Last-Event-ID': 'abc' }, '/'],
+    ['17 digits', { 'Last-Event-ID': '1'.repeat(17) }, '/'],
+    ['a header over 64 characters', { 'Last-Event-ID': '1'.repeat(65) }, '/'],
     ['a bad query parameter', {}, '/?lastEventId=12a'],
   ])('answers 400 to an invalid last event id: %s', async (_, headers, path) => {
     await start()
-    const answer = await request(base, path, {headers})
+    const answer = await request(base, path, { headers })
     expect(answer.status).toBe(400)
     expect(answer.headers['content-type']).toBe('text/plain; charset=utf-8')
     expect(answer.body).toMatch(/Last-Event-ID|lastEventId/)
@@ -255,21 +263,21 @@ describe('request checks', () => {
 
   it('answers 405 with Allow to other methods', async () => {
     await start()
-    const answer = await request(base, '/', {method: 'POST'})
+    const answer = await request(base, '/', { method: 'POST' })
     expect(answer.status).toBe(405)
     expect(answer.headers.allow).toBe('GET, OPTIONS')
   })
 
   it('refuses bad options at once', () => {
-    expect(() => createChannel({bufferSize: -1})).toThrow(/bufferSize/)
-    expect(() => createChannel({heartbeatMs: 1.5})).toThrow(/heartbeatMs/)
+    expect(() => createChannel({ bufferSize: -1 })).toThrow(/bufferSize/)
+    expect(() => createChannel({ heartbeatMs: 1.5 })).toThrow(/heartbeatMs/)
   })
 })
 
 describe('a slow client', () => {
   it('is disconnected once its unsent output passes maxBufferedBytes, and is counted', async () => {
     const reasons: string[] = []
-    await start({maxBufferedBytes: 64 * 1024, bufferSize: 1, onClientError: ({reason}) => reasons.push(reason)})
+    await start({ maxBufferedBytes: 64 * 1024, bufferSize: 1, onClientError: ({ reason }) => reasons.push(reason) })
     // A raw socket that never reads: the kernel buffers fill, then the response's own buffer grows.
     const socket = net.connect((server.address() as AddressInfo).port, '127.0.0.1')
     const closed = new Promise((resolve) => socket.on('close', resolve))

@@ -1,30 +1,41 @@
 /** @jest-environment node */
-import {parseCli, startCli, USAGE} from '../../src/server/cli'
+import { parseCli, startCli, USAGE } from '../../src/server/cli'
 
 describe('parseCli', () => {
   it('uses the defaults', () => {
-    expect(parseCli([], {})).toEqual({isHelp: false, options: {port: 3000, host: '127.0.0.1'}})
+    expect(parseCli([], {})).toEqual({ isHelp: false, options: { port: 3000, host: '127.0.0.1' } })
   })
 
   it('reads the environment', () => {
-    const env = {PORT: '8080', HOST: '0.0.0.0', INTERVAL_MS: '250', HEARTBEAT_MS: '0', CORS_ORIGIN: '*'}
+    const env = { PORT: '8080', HOST: '0.0.0.0', INTERVAL_MS: '250', HEARTBEAT_MS: '0', CORS_ORIGIN: '*' }
     expect(parseCli([], env).options).toEqual({
       port: 8080,
       host: '0.0.0.0',
       intervalMs: 250,
       heartbeatMs: 0,
-      cors: {origin: '*'},
+      cors: { origin: '*' },
     })
   })
 
   it('lets flags win over the environment', () => {
-    const argv = ['--port', '0', '--host', '::1', '--interval', '20', '--heartbeat', '50', '--cors-origin', 'https://a.test, https://b.test']
-    expect(parseCli(argv, {PORT: '8080', HOST: '0.0.0.0', CORS_ORIGIN: '*'}).options).toEqual({
+    const argv = [
+      '--port',
+      '0',
+      '--host',
+      '::1',
+      '--interval',
+      '20',
+      '--heartbeat',
+      '50',
+      '--cors-origin',
+      'https://a.test, https://b.test',
+    ]
+    expect(parseCli(argv, { PORT: '8080', HOST: '0.0.0.0', CORS_ORIGIN: '*' }).options).toEqual({
       port: 0,
       host: '::1',
       intervalMs: 20,
       heartbeatMs: 50,
-      cors: {origin: ['https://a.test', 'https://b.test']},
+      cors: { origin: ['https://a.test', 'https://b.test'] },
     })
   })
 
@@ -37,8 +48,8 @@ describe('parseCli', () => {
   it('refuses unknown flags and bad numbers, naming them', () => {
     expect(() => parseCli(['--prot', '1'], {})).toThrow(/--prot/)
     expect(() => parseCli(['--port', 'abc'], {})).toThrow('--port / PORT must be a non-negative integer, got "abc"')
-    expect(() => parseCli([], {PORT: '70000'})).toThrow(/at most 65535/)
-    expect(() => parseCli([], {INTERVAL_MS: '-5'})).toThrow(/INTERVAL_MS/)
+    expect(() => parseCli([], { PORT: '70000' })).toThrow(/at most 65535/)
+    expect(() => parseCli([], { INTERVAL_MS: '-5' })).toThrow(/INTERVAL_MS/)
   })
 })
 

@@ -1,8 +1,8 @@
 /** @jest-environment node */
-import {compareIds, createRing} from '../../src/server/ring'
+import { compareIds, createRing } from '../../src/server/ring'
 
-const entry = (id: number) => ({id: String(id), frame: `id: ${id}\n\n`})
-const ids = (events: Array<{id: string}>) => events.map((event) => event.id)
+const entry = (id: number) => ({ id: String(id), frame: `id: ${id}\n\n` })
+const ids = (events: Array<{ id: string }>) => events.map((event) => event.id)
 
 function filled(capacity: number, from: number, to: number) {
   const ring = createRing(capacity)
@@ -13,8 +13,8 @@ function filled(capacity: number, from: number, to: number) {
 describe('createRing', () => {
   it('returns the events after a kept id', () => {
     const ring = filled(5, 1, 4)
-    expect(ring.since('2')).toEqual({status: 'ok', events: [entry(3), entry(4)]})
-    expect(ring.since('4')).toEqual({status: 'ok', events: []})
+    expect(ring.since('2')).toEqual({ status: 'ok', events: [entry(3), entry(4)] })
+    expect(ring.since('4')).toEqual({ status: 'ok', events: [] })
   })
 
   it('keeps at most capacity events, oldest dropped first', () => {
@@ -27,22 +27,22 @@ describe('createRing', () => {
 
   it('reports expired, with every kept event, when events after the id were dropped', () => {
     const ring = filled(3, 1, 10)
-    expect(ring.since('3')).toEqual({status: 'expired', events: [entry(8), entry(9), entry(10)]})
+    expect(ring.since('3')).toEqual({ status: 'expired', events: [entry(8), entry(9), entry(10)] })
   })
 
   it('is ok when the id is exactly the newest dropped one: nothing was lost', () => {
     const ring = filled(3, 1, 10)
-    expect(ring.since('7')).toEqual({status: 'ok', events: [entry(8), entry(9), entry(10)]})
+    expect(ring.since('7')).toEqual({ status: 'ok', events: [entry(8), entry(9), entry(10)] })
   })
 
   it('reports expired for an id older than the first event, as after a restart', () => {
     const ring = filled(5, 10, 12)
-    expect(ring.since('9')).toEqual({status: 'expired', events: [entry(10), entry(11), entry(12)]})
+    expect(ring.since('9')).toEqual({ status: 'expired', events: [entry(10), entry(11), entry(12)] })
   })
 
   it('reports unknown, with nothing, for an id newer than the newest', () => {
-    expect(filled(3, 1, 10).since('11')).toEqual({status: 'unknown', events: []})
-    expect(createRing(3).since('1')).toEqual({status: 'unknown', events: []})
+    expect(filled(3, 1, 10).since('11')).toEqual({ status: 'unknown', events: [] })
+    expect(createRing(3).since('1')).toEqual({ status: 'unknown', events: [] })
   })
 
   it('treats an id between kept ids as a position in the sequence', () => {
@@ -50,13 +50,13 @@ describe('createRing', () => {
     ring.push(entry(10))
     ring.push(entry(20))
     ring.push(entry(30))
-    expect(ring.since('25')).toEqual({status: 'ok', events: [entry(30)]})
+    expect(ring.since('25')).toEqual({ status: 'ok', events: [entry(30)] })
   })
 
   it('works with capacity 0', () => {
     const ring = filled(0, 1, 3)
-    expect(ring.since('3')).toEqual({status: 'ok', events: []})
-    expect(ring.since('2')).toEqual({status: 'expired', events: []})
+    expect(ring.since('3')).toEqual({ status: 'ok', events: [] })
+    expect(ring.since('2')).toEqual({ status: 'expired', events: [] })
     expect(ring.oldestId).toBeUndefined()
   })
 
