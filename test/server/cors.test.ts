@@ -84,6 +84,14 @@ describe('CORS on streams', () => {
     expect(answer.status).toBe(400)
     expect(answer.headers['access-control-allow-origin']).toBe(ALLOWED)
   })
+
+  it('exposes Retry-After to allowed origins only', async () => {
+    const url = await start({ origin: ALLOWED })
+    const allowed = await request(url, 'GET', { Origin: ALLOWED })
+    expect(allowed.headers['access-control-expose-headers']).toBe('Retry-After')
+    const other = await request(url, 'GET', { Origin: 'https://evil.example.com' })
+    expect(other.headers['access-control-expose-headers']).toBeUndefined()
+  })
 })
 
 describe('CORS preflight', () => {
