@@ -72,7 +72,10 @@ export function createClientWith<Events extends EventMap>(
   let timer: ReturnType<typeof setTimeout> | undefined
   let watchdog: ReturnType<typeof setTimeout> | undefined
   let unwatch: (() => void) | undefined
-  let lastActivity = 0
+  // Set by anything that arrives; read and cleared by the stall watchdog.
+  let heard = false
+  // The origin of the stream, found once (the page's location is only read when the first event arrives).
+  let origin = ''
   // The id buffer of the current EventSource: a change means the event carried an `id` field.
   let connectionId = ''
   // Bumped by every attempt and by stop(): callbacks of an older generation are ignored.
@@ -85,7 +88,7 @@ export function createClientWith<Events extends EventMap>(
 
   const isActive = () => state.status === 'connecting' || state.status === 'open' || state.status === 'reconnecting'
   const touch = () => {
-    lastActivity = Date.now()
+    heard = true
   }
 
   function dispatch(event: StateEvent): void {
@@ -161,14 +164,16 @@ export function createClientWith<Events extends EventMap>(
       )
     }
     if (isLost) dispatch({ type: 'lost', lost: data as LostNotice })
-    const meta = { type, lastEventId, origin: message.origin || originOf(url), raw }
-    ;(list || []).slice().forEach((handler) => {
+    if (!origin) origin = message.origin || originOf(url)
+    const meta = { type, lastEventId, origin, raw }
+    // `on()` and its unbind replace the list rather than change it, so it can be walked as it is.
+    for (let index = 0; list && index < list.length; index++) {
       try {
-        handler(data, meta)
+        list[index](data, meta)
       } catch (cause) {
         report(new SsekitError('A handler of "' + type + '" events threw', { code: 'handler', url, cause }))
       }
-    })
+    }
   }
 
   function failed(error: SsekitError, reconnecting: boolean): void {
@@ -190,18 +195,28 @@ export function createClientWith<Events extends EventMap>(
     timer = setTimeout(attempt, delayMs)
   }
 
+  /**
+   * The stall watchdog. Reading the clock on every event costs throughput, so events only set a flag, and the
+   * watchdog looks at it three times per `heartbeatTimeoutMs`: three quiet looks in a row mean that nothing
+   * arrived for at least `heartbeatTimeoutMs` (and at most a third more).
+   */
   function arm(current: number): void {
-    watchdog = setTimeout(
-      () => {
-        if (current !== generation) return
-        if (Date.now() - lastActivity < heartbeatTimeoutMs) return arm(current)
-        failed(
-          new SsekitError('Nothing arrived for ' + heartbeatTimeoutMs + ' ms: GET ' + url, { code: 'stalled', url }),
-          false,
-        )
-      },
-      Math.max(lastActivity + heartbeatTimeoutMs - Date.now(), 1),
-    )
+    let quiet = 0
+    const look = (): void => {
+      if (current !== generation) return
+      quiet = heard ? 0 : quiet + 1
+      heard = false
+      if (quiet < 3) {
+        watchdog = setTimeout(look, heartbeatTimeoutMs / 3)
+        return
+      }
+      const error = new SsekitError('Nothing arrived for ' + heartbeatTimeoutMs + ' ms: GET ' + url, {
+        code: 'stalled',
+        url,
+      })
+      failed(error, false)
+    }
+    watchdog = setTimeout(look, heartbeatTimeoutMs / 3)
   }
 
   function start(chosen: TransportFactory, current: number): void {
@@ -302,12 +317,15 @@ export function createClientWith<Events extends EventMap>(
       dispatch({ type: 'disconnect' })
     },
     on(type, handler) {
-      const list = handlers[type] || (handlers[type] = [])
-      list.push(handler as EventHandler<unknown>)
+      const added = handler as EventHandler<unknown>
+      handlers[type] = (handlers[type] || []).concat(added)
       if (transport) transport.listen(type)
+      let bound = true
       return () => {
-        const at = list.indexOf(handler as EventHandler<unknown>)
-        if (at >= 0) list.splice(at, 1)
+        const list = handlers[type]
+        const at = bound ? list.indexOf(added) : -1
+        bound = false
+        if (at >= 0) handlers[type] = list.slice(0, at).concat(list.slice(at + 1))
       }
     },
     subscribe(listener) {

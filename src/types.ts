@@ -241,8 +241,9 @@ export interface ClientOptions {
   onError?: (error: SsekitError) => void
   /**
    * Treat the connection as dead when nothing (event, comment or heartbeat) arrives for this long: close it and
-   * retry under the policy with a `stalled` error. Native EventSource cannot see comments, so the companion
-   * server's heartbeat is an `ssekit-ping` event. `0` disables it. @defaultValue 45000
+   * retry under the policy with a `stalled` error (detected within a third more than this). Native EventSource
+   * cannot see comments, so the companion server's heartbeat is an `ssekit-ping` event. `0` disables it.
+   * @defaultValue 45000
    */
   heartbeatTimeoutMs?: number
   /** The longest line or event data accepted, in characters; longer fails with `too-large`. @defaultValue 4194304 */

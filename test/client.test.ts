@@ -308,3 +308,38 @@ describe('transports and headers', () => {
     expect(client.state.error).toBeUndefined()
   })
 })
+
+describe('handler registry', () => {
+  beforeEach(() => jest.useFakeTimers())
+
+  test('the same handler added twice runs twice; each unbind removes one, once', () => {
+    const { fake, client } = setup()
+    const got: string[] = []
+    const handler = (data: string) => got.push(data)
+    const first = client.on('date', handler)
+    const second = client.on('date', handler)
+    client.connect()
+    fake.last.message('date', 'a')
+    first()
+    first()
+    fake.last.message('date', 'b')
+    second()
+    fake.last.message('date', 'c')
+    expect(got).toEqual(['a', 'a', 'b'])
+  })
+
+  test('a handler that unbinds another during dispatch does not disturb this event', () => {
+    const { fake, client } = setup()
+    const got: string[] = []
+    let offSecond = () => {}
+    client.on('date', (data) => {
+      got.push('first:' + data)
+      offSecond()
+    })
+    offSecond = client.on('date', (data) => got.push('second:' + data))
+    client.connect()
+    fake.last.message('date', 'a')
+    fake.last.message('date', 'b')
+    expect(got).toEqual(['first:a', 'second:a', 'first:b'])
+  })
+})

@@ -96,14 +96,16 @@ test('the lost notice is a typed event and lands in the state until the next con
 
 describe('stall watchdog', () => {
   test('nothing for heartbeatTimeoutMs closes and retries with a stalled error', () => {
-    const { fake, client, rec } = setup({ heartbeatTimeoutMs: 1000 })
+    const { fake, client, rec } = setup({ heartbeatTimeoutMs: 900 })
     client.connect()
     fake.last.open()
     jest.advanceTimersByTime(600)
     fake.last.message('ssekit-ping', '')
-    jest.advanceTimersByTime(600)
+    // The watchdog looks every 300 ms. The look at 600 runs just before the ping, so the ping is seen at 900;
+    // 1200, 1500 and 1800 are quiet: closed 1200 ms after the ping, within heartbeatTimeoutMs plus a third.
+    jest.advanceTimersByTime(1199)
     expect(client.state.status).toBe('open')
-    jest.advanceTimersByTime(400)
+    jest.advanceTimersByTime(1)
     expect(fake.connections[0].closed).toBe(true)
     expect(client.state).toMatchObject({ status: 'reconnecting', attempt: 1, delayMs: 100 })
     expect(client.state.error).toMatchObject({ code: 'stalled', url: '/stream' })
@@ -111,10 +113,10 @@ describe('stall watchdog', () => {
   })
 
   test('raw activity from the transport (comments) keeps the stream alive', () => {
-    const { fake, client } = setup({ heartbeatTimeoutMs: 1000 })
+    const { fake, client } = setup({ heartbeatTimeoutMs: 900 })
     client.connect()
     for (let i = 0; i < 5; i++) {
-      jest.advanceTimersByTime(900)
+      jest.advanceTimersByTime(850)
       fake.last.request.onActivity()
     }
     expect(client.state.status).toBe('connecting')
@@ -122,10 +124,12 @@ describe('stall watchdog', () => {
   })
 
   test("with retry: 'transport' a stall restarts the EventSource at once", () => {
-    const { fake, client } = setup({ heartbeatTimeoutMs: 500, retry: 'transport' })
+    const { fake, client } = setup({ heartbeatTimeoutMs: 600, retry: 'transport' })
     client.connect()
     fake.last.open()
-    jest.advanceTimersByTime(500)
+    jest.advanceTimersByTime(799)
+    expect(fake.connections).toHaveLength(1)
+    jest.advanceTimersByTime(1)
     expect(fake.connections).toHaveLength(2)
     expect(client.state).toMatchObject({ status: 'reconnecting', attempt: 1 })
   })

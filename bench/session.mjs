@@ -1,0 +1,31 @@
+// One measurement kind = one Chromium session: the page at /bench/pages/index.html runs the plan given in its
+// URL and posts the result back; this waits for it (bounded by `timeoutMs`) and closes Chromium.
+import { randomUUID } from 'node:crypto'
+import { MEMORY_FLAGS, runPage } from './chromium.mjs'
+
+/** The contenders, by the names the pages use. */
+export const CONTENDERS = ['native', 'ssekit-native', 'polyfill', 'ssekit-polyfill']
+
+/** Which raw EventSource each ssekit contender wraps. */
+export const WRAPS = { 'ssekit-native': 'native', 'ssekit-polyfill': 'polyfill' }
+
+/**
+ * Runs `kind` (throughput, latency or memory) with `plan` and returns the page's result.
+ * `context.onChromium(pid)` learns the Chromium process id (the memory kind reads its process tree).
+ */
+export async function runSession(context, kind, plan, timeoutMs) {
+  const session = randomUUID()
+  const query = new URLSearchParams({ session, kind, plan: JSON.stringify(plan) })
+  const url = `${context.server.url}/bench/pages/index.html?${query}`
+  const flags = kind === 'memory' ? MEMORY_FLAGS : ['--js-flags=--expose-gc']
+  const started = performance.now()
+  const posted = await runPage(url, context.server.result(session), {
+    flags,
+    timeoutMs,
+    onStart: (pid) => context.onChromium(pid),
+    log: context.log,
+  })
+  if (posted.error) throw new Error(`${kind} page failed: ${posted.error}`)
+  context.log(`${kind}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  return { ...posted.result, page: posted.page }
+}

@@ -1,0 +1,75 @@
+// Throughput: plan for the page, and the figures from its runs. Each round times every scenario once per
+// contender, contenders in a fresh random order per scenario and round. Ratios are paired within a round
+// (raw time / ssekit time of the same round and scenario), so slow phases of a shared machine hit both sides.
+import { CONTENDERS, WRAPS, runSession } from './session.mjs'
+import { shuffled, summary } from './stats.mjs'
+import { SCENARIOS, eventBytes } from './workloads.mjs'
+
+export const SCENARIO_NAMES = ['small', 'tiny', 'mb']
+
+/** Number of events and of data characters the client must see (lines are joined by one line feed). */
+function expected(name) {
+  const { count, lines, lineLength } = SCENARIOS[name]
+  return { count, chars: count * (lines * lineLength + lines - 1) }
+}
+
+export function throughputPlan(rounds) {
+  const runs = []
+  for (let round = 0; round < rounds; round++) {
+    for (const scenario of SCENARIO_NAMES) {
+      for (const contender of shuffled(CONTENDERS)) runs.push({ round, scenario, contender })
+    }
+  }
+  const names = ['warm', ...SCENARIO_NAMES]
+  return {
+    contenders: shuffled(CONTENDERS),
+    warmup: 'warm',
+    runs,
+    expected: Object.fromEntries(names.map((name) => [name, expected(name)])),
+    runTimeoutMs: 60_000,
+  }
+}
+
+/** Runs the session and reduces it: per scenario and contender the ms summary and events/s; paired ratios. */
+export async function benchThroughput(context, { rounds }) {
+  const plan = throughputPlan(rounds)
+  const result = await runSession(context, 'throughput', plan, 30_000 + plan.runs.length * 20_000)
+  const failures = result.runs.filter((run) => !run.ok)
+  const figures = {}
+  for (const scenario of SCENARIO_NAMES) {
+    const count = SCENARIOS[scenario].count
+    const byContender = {}
+    for (const contender of CONTENDERS) {
+      const ms = result.runs
+        .filter((run) => run.ok && run.scenario === scenario && run.contender === contender)
+        .map((run) => run.ms)
+      const time = summary(ms)
+      byContender[contender] = { ms: time, eventsPerSecond: (count / time.median) * 1000, samples: ms }
+    }
+    const ratios = {}
+    for (const [wrapper, wrapped] of Object.entries(WRAPS)) {
+      const paired = []
+      for (let round = 0; round < rounds; round++) {
+        const find = (contender) =>
+          result.runs.find(
+            (run) => run.ok && run.round === round && run.scenario === scenario && run.contender === contender,
+          )
+        const ours = find(wrapper)
+        const theirs = find(wrapped)
+        if (ours && theirs) paired.push(theirs.ms / ours.ms)
+      }
+      ratios[wrapper] = {
+        ...summary(paired),
+        ofMedians: byContender[wrapped].ms.median / byContender[wrapper].ms.median,
+      }
+    }
+    figures[scenario] = {
+      label: SCENARIOS[scenario].label,
+      count,
+      wireBytes: count * eventBytes(scenario),
+      contenders: byContender,
+      ratios,
+    }
+  }
+  return { rounds, figures, failures, page: result.page }
+}
