@@ -4,18 +4,19 @@ import { getGlobal } from '../global'
 /** The callbacks event-source-polyfill hands to a custom transport's `open`. */
 type OnStart = (status: number, statusText: string, contentType: string | null, headers: Headers) => void
 
+/** The `open` of a transport for event-source-polyfill: starts one request and returns its abort. */
+type Open = (
+  xhr: unknown,
+  onStart: OnStart,
+  onProgress: (text: string) => void,
+  onFinish: (error?: unknown) => void,
+  url: string,
+  withCredentials: boolean,
+  headers: Record<string, string>,
+) => { abort(): void }
+
 /** A transport class as event-source-polyfill's `Transport` option takes it. @internal */
-export type StreamTransport = new () => {
-  open(
-    xhr: unknown,
-    onStart: OnStart,
-    onProgress: (text: string) => void,
-    onFinish: (error?: unknown) => void,
-    url: string,
-    withCredentials: boolean,
-    headers: Record<string, string>,
-  ): { abort(): void }
-}
+export type StreamTransport = new () => { open: Open }
 
 /**
  * A fetch-based transport for event-source-polyfill (its `Transport` option), made per connection.
@@ -37,63 +38,56 @@ export function fetchStream(maxLength: number, onActivity: () => void): StreamTr
     AbortController?: unknown
   }
   if (!root.fetch || !root.ReadableStream || !root.TextDecoder || !root.AbortController) return undefined
-  return class {
-    open(
-      _xhr: unknown,
-      onStart: OnStart,
-      onProgress: (text: string) => void,
-      onFinish: (error?: unknown) => void,
-      url: string,
-      withCredentials: boolean,
-      headers: Record<string, string>,
-    ) {
-      const controller = new AbortController()
-      // [spec] Streams must be decoded using UTF-8 decode: a leading BOM is stripped, bad bytes become U+FFFD.
-      const decoder = new TextDecoder()
-      let reader: ReadableStreamDefaultReader<Uint8Array> | undefined
-      let lineLength = 0
-      const pump = (): Promise<void> | void =>
-        reader &&
-        reader.read().then((result) => {
-          if (result.done) return
-          const text = decoder.decode(result.value, { stream: true })
-          const lastBreak = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'))
-          lineLength = lastBreak < 0 ? lineLength + text.length : text.length - lastBreak - 1
-          if (lineLength > maxLength) {
-            throw new SsekitError('A line longer than ' + maxLength + ' characters: GET ' + url, {
-              code: 'too-large',
-              url,
-            })
-          }
-          onActivity()
-          onProgress(text)
-          return pump()
-        })
-      const init: RequestInit = {
-        headers,
-        credentials: withCredentials ? 'include' : 'same-origin',
-        signal: controller.signal,
-        cache: 'no-store',
-      }
-      fetch(url, init)
-        .then((response) => {
-          onStart(response.status, response.statusText, response.headers.get('Content-Type'), response.headers)
-          reader = response.body ? response.body.getReader() : undefined
-          return pump()
-        })
-        .then(
-          () => onFinish(),
-          (error: { name?: string }) => {
-            if (reader) reader.cancel().catch(() => undefined)
-            onFinish(error && error.name === 'AbortError' ? undefined : error)
-          },
-        )
-      return {
-        abort() {
-          if (reader) reader.cancel().catch(() => undefined)
-          controller.abort()
-        },
-      }
+  const openStream: Open = (_xhr, onStart, onProgress, onFinish, url, withCredentials, headers) => {
+    const controller = new AbortController()
+    // [spec] Streams must be decoded using UTF-8 decode: a leading BOM is stripped, bad bytes become U+FFFD.
+    const decoder = new TextDecoder()
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined
+    let lineLength = 0
+    const pump = (): Promise<void> | void =>
+      reader &&
+      reader.read().then((result) => {
+        if (result.done) return
+        const text = decoder.decode(result.value, { stream: true })
+        const lastBreak = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'))
+        lineLength = lastBreak < 0 ? lineLength + text.length : text.length - lastBreak - 1
+        if (lineLength > maxLength) {
+          throw new SsekitError('A line longer than ' + maxLength + ' characters: GET ' + url, {
+            code: 'too-large',
+            url,
+          })
+        }
+        onActivity()
+        onProgress(text)
+        return pump()
+      })
+    const init: RequestInit = {
+      headers,
+      credentials: withCredentials ? 'include' : 'same-origin',
+      signal: controller.signal,
+      cache: 'no-store',
     }
+    fetch(url, init)
+      .then((response) => {
+        onStart(response.status, response.statusText, response.headers.get('Content-Type'), response.headers)
+        reader = response.body ? response.body.getReader() : undefined
+        return pump()
+      })
+      .then(
+        () => onFinish(),
+        (error: { name?: string }) => {
+          if (reader) reader.cancel().catch(() => undefined)
+          onFinish(error && error.name === 'AbortError' ? undefined : error)
+        },
+      )
+    return {
+      abort() {
+        if (reader) reader.cancel().catch(() => undefined)
+        controller.abort()
+      },
+    }
+  }
+  return class {
+    open = openStream
   }
 }
