@@ -34,6 +34,8 @@ export interface BindButtonOptions {
   connectText?: string
   /** The label while the client is `connecting`, `open` or `reconnecting`. @defaultValue 'Disconnect' */
   disconnectText?: string
+  /** Class names per status, as in {@link BindStatusOptions.classNames}, e.g. to style a live button. */
+  classNames?: Partial<Record<ConnectionStatus, string>>
 }
 
 /**
@@ -147,7 +149,7 @@ function bind(
  *
  * @param client - any ssekit client
  * @param button - the element to bind; only it is touched
- * @param options - the two labels
+ * @param options - the two labels and class names per status
  * @returns the function that removes the click handler and the subscription, leaving the label as it is
  *
  * @example
@@ -172,6 +174,7 @@ export function bindButton(client: BindableClient, button: HTMLElement, options:
     button.textContent = isActive ? disconnectText : connectText
     button.setAttribute('data-status', state.status)
     button.setAttribute('aria-pressed', String(isActive))
+    if (options.classNames) swapClasses(button, options.classNames, state.status)
   }
   const unbind = bind(boundButtons, button, client, render, () => button.removeEventListener('click', onClick))
   button.addEventListener('click', onClick)
@@ -184,7 +187,7 @@ export function bindButton(client: BindableClient, button: HTMLElement, options:
  * Default texts: `idle` → "Not connected", `connecting` → "Connecting…", `open` → "Connection open!",
  * `reconnecting` → "Attempting to reconnect!" with the attempt and the next delay where known, as in
  * "Attempting to reconnect! (attempt 3, next in 4s)", and `closed` → "Connection closed!", followed by
- * ": " and the error's message when it closed on an error. The text is set through `textContent`, never as
+ * the error's message when it closed on an error. The text is set through `textContent`, never as
  * HTML. The element also gets `data-status` (the status) and, with `classNames`, the class of the current status.
  * Binding the same element again, to any client, first removes the earlier binding.
  *

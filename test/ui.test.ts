@@ -37,6 +37,18 @@ describe('bindButton', () => {
     expect(button.getAttribute('data-status')).toBe(status)
   })
 
+  test('class names per status, as on the status line', () => {
+    const client = createFakeClient()
+    const button = makeButton()
+    button.className = 'btn'
+    bindButton(client, button, { classNames: { open: 'is-live', reconnecting: 'is-retrying' } })
+    expect(button.className).toBe('btn')
+    client.setState({ status: 'open' })
+    expect(button.className).toBe('btn is-live')
+    client.setState({ status: 'reconnecting', attempt: 1 })
+    expect(button.className).toBe('btn is-retrying')
+  })
+
   test('follows state changes and uses custom texts', () => {
     const client = createFakeClient()
     const button = makeButton()
