@@ -66,9 +66,16 @@ export default defineConfig([
   {
     name: 'ssekit/legacy-browsers/fetch-stream',
     files: ['src/transports/fetch-stream.ts'],
-    // FetchStream is only handed to the polyfill by fetchStreamIfSupported(), which checks fetch, ReadableStream,
+    // FetchStream is only handed to the polyfill by fetchStream(), which checks fetch, ReadableStream,
     // TextDecoder and AbortController first (in another function, which the plugin cannot follow). Without them
     // (IE 11) the polyfill streams over XMLHttpRequest.
     settings: { polyfills: ['fetch', 'ReadableStream', 'TextDecoder', 'AbortController', 'Headers', 'Response'] },
+  },
+  {
+    name: 'ssekit/legacy-browsers/native-probe',
+    files: ['src/transports/native.ts'],
+    // The probe of a refused response runs only where `getGlobal().fetch` and `AbortController` exist (checked
+    // just before); elsewhere the error stays `failed`. The plugin cannot follow that check.
+    settings: { polyfills: ['Request', 'fetch', 'AbortController', 'Headers', 'Response'] },
   },
 ])

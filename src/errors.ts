@@ -5,7 +5,7 @@
  * - `http-status`: the server answered with a status other than 200 (`status` is set).
  * - `no-content`: the server answered 204, the spec's way to say "stop reconnecting".
  * - `content-type`: the response was not `text/event-stream`.
- * - `failed`: native `EventSource` failed the connection and hides why (status or content type).
+ * - `failed`: native `EventSource` failed the connection and the second look at the response could not tell why.
  * - `stalled`: nothing arrived for `heartbeatTimeoutMs`.
  * - `too-large`: a line or an event was longer than `maxEventLength` (not retried: it would come again).
  * - `decode`: an event's data could not be decoded (the stream goes on).

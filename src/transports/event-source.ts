@@ -9,7 +9,12 @@ const CLOSED = 2
  * Tells a failure of one EventSource: given the error event and whether the connection was ever open.
  * @internal
  */
-export type Classify = (event: Event, request: TransportRequest, source: EventSourceLike) => SsekitError
+export type Classify = (
+  event: Event,
+  request: TransportRequest,
+  source: EventSourceLike,
+  report: (error: SsekitError) => void,
+) => SsekitError | void
 
 /**
  * A server event carries string `data`; the connection's own `open` and `error` events do not. Both reach the
@@ -25,7 +30,7 @@ function isServerEvent(event: Event): event is MessageEvent<string> {
  *
  * @param kind - the transport's name in the state
  * @param open - creates the EventSource for one request
- * @param classify - turns its error events into a {@link SsekitError}
+ * @param classify - turns its error events into a {@link SsekitError}, returned or reported later
  * @internal
  */
 export function eventSourceFactory(
@@ -46,10 +51,15 @@ export function eventSourceFactory(
     })
     source.addEventListener('error', (event) => {
       if (closed || isServerEvent(event)) return
-      const error = classify(event, request, source)
       // [spec] On a network error the user agent reestablishes the connection (readyState CONNECTING); on a bad
       // status or content type it fails the connection (readyState CLOSED).
-      handlers.onError(error, source.readyState !== CLOSED)
+      const reconnecting = source.readyState !== CLOSED
+      const report = (error: SsekitError) => {
+        if (!closed) handlers.onError(error, reconnecting)
+      }
+      // A classification may take a moment (native asks the server what it refused): it reports when it knows.
+      const error = classify(event, request, source, report)
+      if (error) report(error)
     })
 
     return {

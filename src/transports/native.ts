@@ -1,6 +1,7 @@
 import { SsekitError } from '../errors'
 import { getGlobal } from '../global'
 import { eventSourceFactory } from './event-source'
+import { responseError } from './response-error'
 import type { EventSourceLike, TransportFactory } from './types'
 import { withParam } from './url'
 
@@ -12,7 +13,9 @@ export type EventSourceConstructor = new (url: string, init?: { withCredentials?
  *
  * What native hides, and how the client copes:
  * - the HTTP status and headers of a refused response: a bad status, a 204 and a wrong content type all end in the
- *   same bare `error` event with `readyState` CLOSED, reported as code `'failed'` with no `status`;
+ *   same bare `error` event with `readyState` CLOSED. The transport then asks the server once more with `fetch`,
+ *   reads only the status and headers, and hangs up, so the error carries the real code, status and
+ *   `Retry-After`; where that answer cannot be read (no fetch, CORS), it is code `'failed'` with no `status`;
  * - the server's `retry:` value: it only steers native's own reconnection (`retry: 'transport'`);
  * - request headers: a new instance cannot send `Last-Event-ID`, so the id travels in a query parameter.
  *
@@ -29,13 +32,35 @@ export function nativeTransport(EventSourceImpl?: EventSourceConstructor): Trans
       new Impl(withParam(request.url, request.lastEventIdParam, request.lastEventId), {
         withCredentials: request.withCredentials,
       }),
-    (event, request, source) =>
-      source.readyState === 2
-        ? new SsekitError('EventSource refused the response (bad status or content type): GET ' + request.url, {
-            code: 'failed',
-            url: request.url,
-            cause: event,
-          })
-        : new SsekitError('Connection lost: GET ' + request.url, { code: 'network', url: request.url, cause: event }),
+    (event, request, source, report) => {
+      const url = request.url
+      if (source.readyState !== 2) {
+        return new SsekitError('Connection lost: GET ' + url, { code: 'network', url, cause: event })
+      }
+      const failed = new SsekitError('EventSource refused the response (bad status or content type): GET ' + url, {
+        code: 'failed',
+        url,
+        cause: event,
+      })
+      const root = getGlobal() as { fetch?: typeof fetch; AbortController?: typeof AbortController }
+      if (!root.fetch || !root.AbortController) return failed
+      // Native hides why it refused the response: ask the server once more, read only the status and the
+      // headers, and hang up. Where the answer cannot be read (CORS, network), the error stays `failed`.
+      const controller = new root.AbortController()
+      root
+        .fetch(withParam(url, request.lastEventIdParam, request.lastEventId), {
+          headers: { Accept: 'text/event-stream' },
+          credentials: request.withCredentials ? 'include' : 'same-origin',
+          cache: 'no-store',
+          signal: controller.signal,
+        })
+        .then(
+          (response) => {
+            controller.abort()
+            report(responseError(url, response.status, response.statusText, response.headers) || failed)
+          },
+          () => report(failed),
+        )
+    },
   )
 }

@@ -1,5 +1,6 @@
 import { SsekitError, isSsekitError } from '../errors'
 import { eventSourceFactory } from './event-source'
+import { responseError } from './response-error'
 import { fetchStream, type StreamTransport } from './fetch-stream'
 import type { EventSourceLike, TransportFactory } from './types'
 
@@ -23,17 +24,6 @@ interface PolyfillErrorEvent {
   statusText?: string
   headers?: { get(name: string): string | null }
   error?: unknown
-}
-
-/**
- * Reads `Retry-After` (seconds or an HTTP date) as milliseconds.
- * @internal
- */
-export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
-  if (!value) return undefined
-  if (/^\d+$/.test(value.trim())) return parseInt(value, 10) * 1000
-  const at = Date.parse(value)
-  return at === at ? Math.max(0, at - now) : undefined
 }
 
 /**
@@ -66,30 +56,11 @@ export function polyfillTransport(Polyfill: PolyfillConstructor): TransportFacto
           ? error
           : new SsekitError('Connection lost: GET ' + url, { code: 'network', url, cause: error || event })
       }
-      if (status === 200) {
-        const type = headers ? headers.get('Content-Type') : null
-        return new SsekitError('Expected text/event-stream but got ' + (type || 'no content type') + ': GET ' + url, {
-          code: 'content-type',
-          status,
-          url,
-        })
-      }
-      const retryAfterMs = parseRetryAfter(headers && headers.get('Retry-After'))
-      return status === 204
-        ? new SsekitError('Server answered 204 No Content, which means stop: GET ' + url, {
-            code: 'no-content',
-            status,
-            url,
-          })
-        : new SsekitError(
-            'Connection failed with status ' + status + (statusText ? ' ' + statusText : '') + ': GET ' + url,
-            {
-              code: 'http-status',
-              status,
-              url,
-              retryAfterMs,
-            },
-          )
+      // The polyfill reports only responses it refused; its content-type test is the judge of that.
+      return (
+        responseError(url, status, statusText, headers) ||
+        new SsekitError('Refused the response: GET ' + url, { code: 'content-type', status, url })
+      )
     },
     // When the polyfill reconnects by itself (retry: 'transport'), it re-sends these headers: keep the id current.
     (source, lastEventId) => {
