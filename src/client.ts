@@ -21,6 +21,7 @@ import { SsekitError } from './errors'
 import { isOffline, watchLifecycle } from './lifecycle'
 import { checkHeaders, validateOptions } from './options'
 import { nextDelay, resolveRetry } from './retry'
+import { createSeenIds } from './seen-ids'
 import { IDLE, transition, type StateEvent } from './state'
 import type { Transport, TransportFactory, TransportMessage } from './transports/types'
 import { originOf } from './transports/url'
@@ -33,6 +34,7 @@ import {
   type EventMap,
   type LostNotice,
 } from './types'
+import { createWatchdog } from './watchdog'
 
 /** Where the transports come from: entry points wire these (lazy polyfill for ESM, bundled for the script tag). @internal */
 export interface TransportSource {
@@ -70,10 +72,7 @@ export function createClientWith<Events extends EventMap>(
   let factory: TransportFactory | undefined
   let transport: Transport | undefined
   let timer: ReturnType<typeof setTimeout> | undefined
-  let watchdog: ReturnType<typeof setTimeout> | undefined
   let unwatch: (() => void) | undefined
-  // Set by anything that arrives; read and cleared by the stall watchdog.
-  let heard = false
   // The origin of the stream, found once (the page's location is only read when the first event arrives).
   let origin = ''
   // The id buffer of the current EventSource: a change means the event carried an `id` field.
@@ -82,14 +81,16 @@ export function createClientWith<Events extends EventMap>(
   let generation = 0
   const stateListeners: Array<(state: ConnectionState) => void> = []
   const handlers: Record<string, Array<EventHandler<unknown>>> = Object.create(null)
-  const seen: Record<string, boolean> = Object.create(null)
-  const seenRing: string[] = []
-  let seenAt = 0
+  const seen = createSeenIds(DEDUPE_WINDOW)
 
   const isActive = () => state.status === 'connecting' || state.status === 'open' || state.status === 'reconnecting'
-  const touch = () => {
-    heard = true
-  }
+  const watchdog = createWatchdog(heartbeatTimeoutMs, () =>
+    failed(
+      new SsekitError('Nothing arrived for ' + heartbeatTimeoutMs + ' ms: GET ' + url, { code: 'stalled', url }),
+      false,
+    ),
+  )
+  const touch = watchdog.touch
 
   function dispatch(event: StateEvent): void {
     const next = transition(state, event)
@@ -109,8 +110,8 @@ export function createClientWith<Events extends EventMap>(
   function stop(): void {
     generation++
     clearTimeout(timer)
-    clearTimeout(watchdog)
-    timer = watchdog = undefined
+    watchdog.stop()
+    timer = undefined
     if (transport) transport.close()
     transport = undefined
   }
@@ -128,14 +129,9 @@ export function createClientWith<Events extends EventMap>(
     if (id.indexOf('\0') >= 0) id = connectionId
     if (id === connectionId) return true
     connectionId = id
-    if (id && seen[id]) return false
+    if (id && seen.has(id)) return false
     lastEventId = id
-    if (!id) return true
-    const old = seenRing[seenAt]
-    if (old !== undefined) delete seen[old]
-    seenRing[seenAt] = id
-    seen[id] = true
-    seenAt = (seenAt + 1) % DEDUPE_WINDOW
+    if (id) seen.add(id)
     return true
   }
 
@@ -195,30 +191,6 @@ export function createClientWith<Events extends EventMap>(
     timer = setTimeout(attempt, delayMs)
   }
 
-  /**
-   * The stall watchdog. Reading the clock on every event costs throughput, so events only set a flag, and the
-   * watchdog looks at it three times per `heartbeatTimeoutMs`: three quiet looks in a row mean that nothing
-   * arrived for at least `heartbeatTimeoutMs` (and at most a third more).
-   */
-  function arm(current: number): void {
-    let quiet = 0
-    const look = (): void => {
-      if (current !== generation) return
-      quiet = heard ? 0 : quiet + 1
-      heard = false
-      if (quiet < 3) {
-        watchdog = setTimeout(look, heartbeatTimeoutMs / 3)
-        return
-      }
-      const error = new SsekitError('Nothing arrived for ' + heartbeatTimeoutMs + ' ms: GET ' + url, {
-        code: 'stalled',
-        url,
-      })
-      failed(error, false)
-    }
-    watchdog = setTimeout(look, heartbeatTimeoutMs / 3)
-  }
-
   function start(chosen: TransportFactory, current: number): void {
     if (current !== generation) return
     factory = chosen
@@ -235,8 +207,7 @@ export function createClientWith<Events extends EventMap>(
       )
     }
     connectionId = ''
-    touch()
-    if (heartbeatTimeoutMs) arm(current)
+    watchdog.start()
     const active = () => current === generation
     transport = chosen(
       {
