@@ -21,12 +21,12 @@ import { SsekitError } from './errors'
 import { isOffline, watchLifecycle } from './lifecycle'
 import { checkHeaders, validateOptions } from './options'
 import { nextDelay, resolveRetry } from './retry'
+import { LOST_EVENT, PING_EVENT } from './protocol'
 import { createSeenIds } from './seen-ids'
 import { IDLE, transition, type StateEvent } from './state'
 import type { Transport, TransportFactory, TransportMessage } from './transports/types'
 import { originOf } from './transports/url'
 import {
-  LOST_EVENT,
   type Client,
   type ClientOptions,
   type ConnectionState,
@@ -42,8 +42,6 @@ export interface TransportSource {
   polyfill(done: (factory: TransportFactory) => void, failed: (cause: unknown) => void): void
 }
 
-/** The companion server's heartbeat event: visible to native EventSource, unlike a comment. */
-const PING = 'ssekit-ping'
 /** How many delivered ids are remembered to drop replays. */
 const DEDUPE_WINDOW = 1000
 /** At most this much raw data is quoted in a decode error message. */
@@ -146,7 +144,7 @@ export function createClientWith<Events extends EventMap>(
         false,
       )
     }
-    if (type === PING || !isNew(message)) return
+    if (type === PING_EVENT || !isNew(message)) return
     const list = handlers[type]
     const isLost = type === LOST_EVENT
     if (!isLost && !(list && list.length)) return
@@ -225,7 +223,7 @@ export function createClientWith<Events extends EventMap>(
         onError: (error, reconnecting) => active() && failed(error, reconnecting),
       },
     )
-    transport.listen(PING)
+    transport.listen(PING_EVENT)
     transport.listen(LOST_EVENT)
     for (const type in handlers) transport.listen(type)
   }

@@ -19,7 +19,7 @@ export { createClient } from './create-client'
 export { bindButton, bindStatus } from './ui'
 export { SsekitError, isSsekitError } from './errors'
 export { version } from './version'
-export { LOST_EVENT } from './types'
+export { LOST_EVENT, PING_EVENT } from './protocol'
 export type { ErrorCode, ErrorDetails } from './errors'
 export type { EventSourceLike } from './transports/types'
 export type {

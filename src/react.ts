@@ -23,7 +23,8 @@
  */
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
 import { createClient } from './index'
-import type { Client, ClientOptions, ConnectionState, EventData, EventHandler, EventMap, LOST_EVENT } from './types'
+import type { LOST_EVENT } from './protocol'
+import type { Client, ClientOptions, ConnectionState, EventData, EventHandler, EventMap } from './types'
 
 /**
  * The part of a client that {@link useConnectionState} reads. Any client fits, whatever its event map.

@@ -1,4 +1,5 @@
 import type { SsekitError } from './errors'
+import type { LOST_EVENT } from './protocol'
 
 /**
  * The connection's status, as a readable string.
@@ -275,17 +276,6 @@ export type Unsubscribe = () => void
  * @public
  */
 export type EventHandler<T> = (data: T, meta: MessageMeta) => void
-
-/**
- * The event that ssekit types by itself, whatever the app's event map says.
- *
- * @example
- * ```ts
- * client.on(LOST_EVENT, ({ reason, oldestId }) => reloadEverything(reason, oldestId))
- * ```
- * @public
- */
-export const LOST_EVENT = 'ssekit-lost'
 
 /**
  * The data type of event `K`: the app's map, except for the built-in `ssekit-lost`.

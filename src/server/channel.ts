@@ -6,34 +6,11 @@
  * @packageDocumentation
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { LOST_EVENT, PING_EVENT } from '../protocol'
 import { createCors, type CorsOptions } from './cors'
 import { encode, encodeComment } from './encode'
 import { MAX_URL_BYTES, readLastEventId, reject } from './request'
 import { createRing } from './ring'
-
-/**
- * The event sent before a replay that is not complete. Its data is JSON: `{lastEventId, reason, oldestId}`.
- *
- * @example
- * ```ts
- * // In the browser, with ssekit's client (typed there as LostNotice):
- * client.on(LOST_EVENT, (notice) => reloadEverything(notice.reason))
- * ```
- * @public
- */
-export const LOST_EVENT = 'ssekit-lost'
-
-/**
- * The heartbeat event: empty data, no id; ssekit clients count it as activity and deliver it to no handler.
- *
- * @example
- * ```ts
- * // A client other than ssekit's can use it to tell a live stream from a dead one:
- * source.addEventListener(PING_EVENT, () => (lastSeen = Date.now()))
- * ```
- * @public
- */
-export const PING_EVENT = 'ssekit-ping'
 
 /**
  * What `onClientError` is told.

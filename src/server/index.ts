@@ -11,7 +11,8 @@
  */
 export { createServer } from './app'
 export type { RouteHandler, ServerOptions, SseServer } from './app'
-export { createChannel, LOST_EVENT, PING_EVENT } from './channel'
+export { createChannel } from './channel'
+export { LOST_EVENT, PING_EVENT } from '../protocol'
 export type { Channel, ChannelOptions, ClientErrorInfo } from './channel'
 export type { CorsOptions } from './cors'
 export { encode, encodeComment } from './encode'
