@@ -73,9 +73,9 @@ export default defineConfig([
   },
   {
     name: 'ssekit/legacy-browsers/native-probe',
-    files: ['src/transports/native.ts'],
-    // The probe of a refused response runs only where `getGlobal().fetch` and `AbortController` exist (checked
-    // just before); elsewhere the error stays `failed`. The plugin cannot follow that check.
+    files: ['src/transports/probe.ts'],
+    // The second look at a refused response runs only where `getGlobal().fetch` and `AbortController` exist
+    // (checked first); elsewhere the error stays `failed`. The plugin cannot follow that check.
     settings: { polyfills: ['Request', 'fetch', 'AbortController', 'Headers', 'Response'] },
   },
 ])

@@ -59,12 +59,13 @@ export default [
   {
     input: 'src/legacy.ts',
     output: [
-      { file: 'dist/ssekit.legacy.js', format: 'iife', name: 'SseKit', sourcemap: true },
+      { file: 'dist/ssekit.legacy.js', format: 'iife', name: 'SseKit', sourcemap: true, inlineDynamicImports: true },
       {
         file: 'dist/ssekit.legacy.min.js',
         format: 'iife',
         name: 'SseKit',
         sourcemap: true,
+        inlineDynamicImports: true,
         plugins: [terser({ ecma: 5, safari10: true, format: { comments: /^!|@license/ } })],
       },
     ],

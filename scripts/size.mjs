@@ -28,7 +28,15 @@ export const ENTRIES = [
     budget: 2560,
   },
 ]
-export const POLYFILL_NAME = 'lazy polyfill chunk(s), loaded on first polyfill `connect()`'
+/** The lazily loaded chunks, by the name of the chunk a dynamic import loads, each with what it imports. */
+export const LAZY = [
+  { chunk: 'polyfill-chunk', name: 'lazy polyfill chunk(s), loaded on first polyfill `connect()`', column: 'polyfill' },
+  {
+    chunk: 'probe',
+    name: 'lazy second-look chunk(s), loaded when native refuses a response',
+    column: 'second look',
+  },
+]
 export const LEGACY = {
   name: 'script-tag file `dist/ssekit.legacy.min.js`',
   file: 'ssekit.legacy.min.js',
@@ -63,7 +71,8 @@ function entryPlugin(distDir, names) {
 
 /**
  * Bundles one import. `eager` is the entry chunk and every chunk it imports statically (what loads before the first
- * `connect()`); `lazy` is what only dynamic imports reach (the polyfill). All minified, with source maps.
+ * `connect()`); `lazy` maps each dynamically imported chunk's name to it and the chunks it imports that are not
+ * eager (what that path downloads). All minified, with source maps.
  */
 async function bundle(distDir, names) {
   const build = await rollup({
@@ -77,11 +86,24 @@ async function bundle(distDir, names) {
   const { output } = await build.generate({ format: 'es', sourcemap: true, plugins: [terser()] })
   await build.close()
   const chunks = new Map(output.filter((item) => item.type === 'chunk').map((chunk) => [chunk.fileName, chunk]))
-  const eager = new Set()
-  const visit = (chunk) =>
-    !eager.has(chunk) && (eager.add(chunk), chunk.imports.forEach((file) => visit(chunks.get(file))))
-  visit([...chunks.values()].find((chunk) => chunk.isEntry))
-  return { eager: [...eager], lazy: [...chunks.values()].filter((chunk) => !eager.has(chunk)) }
+  const closure = (chunk, into, skip = new Set()) => {
+    if (into.has(chunk) || skip.has(chunk)) return into
+    into.add(chunk)
+    chunk.imports.forEach((file) => closure(chunks.get(file), into, skip))
+    return into
+  }
+  const eager = closure(
+    [...chunks.values()].find((chunk) => chunk.isEntry),
+    new Set(),
+  )
+  const lazy = new Map()
+  for (const chunk of chunks.values()) {
+    if (chunk.isDynamicEntry) lazy.set(chunk.name, [...closure(chunk, new Set(), eager)])
+  }
+  const reached = new Set([...eager, ...[...lazy.values()].flat()])
+  const missed = [...chunks.values()].filter((chunk) => !reached.has(chunk))
+  if (missed.length) throw new Error('chunks neither eager nor lazy: ' + missed.map((chunk) => chunk.fileName))
+  return { eager: [...eager], lazy }
 }
 
 /** min, min+gzip and min+brotli bytes of some files, each compressed on its own (each is its own request). */
@@ -160,15 +182,22 @@ export async function measureSizes(distDir = DIST) {
   }
   const rows = []
   const modules = {}
-  let polyfill
+  let lazy
   for (const entry of ENTRIES) {
-    const { eager, lazy } = await bundle(distDir, entry.names)
-    rows.push({ name: entry.name, budget: entry.budget, ...measure(eager.map((chunk) => chunk.code)) })
-    modules[entry.name] = bytesPerModule(eager)
-    polyfill ??= lazy
+    const bundled = await bundle(distDir, entry.names)
+    rows.push({ name: entry.name, budget: entry.budget, ...measure(bundled.eager.map((chunk) => chunk.code)) })
+    modules[entry.name] = bytesPerModule(bundled.eager)
+    lazy ??= bundled.lazy
   }
-  rows.push({ name: POLYFILL_NAME, budget: null, ...measure(polyfill.map((chunk) => chunk.code)) })
-  modules[POLYFILL_NAME] = bytesPerModule(polyfill)
+  for (const { chunk, name } of LAZY) {
+    // Built chunks are named `name-hash`.
+    const found = [...lazy.keys()].filter((key) => key === chunk || key.startsWith(chunk + '-'))
+    if (found.length !== 1) throw new Error('expected one lazily loaded chunk named ' + chunk + ', got ' + found)
+    const chunks = lazy.get(found[0])
+    rows.push({ name, budget: null, ...measure(chunks.map((item) => item.code)) })
+    modules[name] = bytesPerModule(chunks)
+  }
+  if (lazy.size !== LAZY.length) throw new Error('lazy chunks not measured: ' + [...lazy.keys()])
   const legacy = withMap(distDir, path.join(distDir, LEGACY.file))
   rows.push({ name: LEGACY.name, budget: LEGACY.budget, ...measure([legacy.code]) })
   modules[LEGACY.name] = bytesPerModule([legacy])
@@ -195,16 +224,15 @@ export function sizeTable(rows) {
   return lines.join('\n')
 }
 
-/** Minified bytes per source module: one column per ESM entry, the lazy chunk and the script-tag file. */
+/** Minified bytes per source module: one column per ESM entry, per lazy chunk, and the script-tag file. */
 export function moduleTable(modules) {
-  const names = [...ENTRIES.map((entry) => entry.name), POLYFILL_NAME, LEGACY.name]
+  const names = [...ENTRIES.map((entry) => entry.name), ...LAZY.map((item) => item.name), LEGACY.name]
   const all = [...new Set(names.flatMap((name) => modules[name].map((row) => row.module)))]
   const bytes = (name, module) => (modules[name].find((row) => row.module === module) || { min: 0 }).min
-  all.sort((a, b) => bytes(names[1], b) - bytes(names[1], a) || bytes(names[3], b) - bytes(names[3], a))
-  const lines = [
-    '| module | core | core + bindings | lazy polyfill chunk | script-tag file |',
-    '| --- | ---: | ---: | ---: | ---: |',
-  ]
+  const last = names[names.length - 1]
+  all.sort((a, b) => bytes(names[1], b) - bytes(names[1], a) || bytes(last, b) - bytes(last, a))
+  const columns = ['core', 'core + bindings', ...LAZY.map((item) => 'lazy ' + item.column), 'script-tag file']
+  const lines = ['| module | ' + columns.join(' | ') + ' |', '| --- |' + ' ---: |'.repeat(columns.length)]
   for (const module of all) lines.push(`| ${module} | ${names.map((name) => bytes(name, module)).join(' | ')} |`)
   const total = names.map((name) => modules[name].reduce((sum, row) => sum + row.min, 0))
   lines.push(`| **total** | ${total.join(' | ')} |`)

@@ -1,46 +1,61 @@
 import { SsekitError } from './errors'
-import type { ClientOptions, HeadersOption } from './types'
+import type { ClientOptions } from './types'
 
-const OPTIONS = [
-  'transport',
-  'withCredentials',
-  'headers',
-  'lastEventId',
-  'decode',
-  'retry',
-  'lastEventIdParam',
-  'onError',
-  'heartbeatTimeoutMs',
-  'maxEventLength',
-  'pauseWhenHidden',
-]
-const RETRY_OPTIONS = ['initialDelayMs', 'maxDelayMs', 'factor', 'jitter', 'maxAttempts', 'decide', 'random']
+/** What a rule says: `[test, what is expected]`; the test passes with a truthy result, or throws a more precise error. */
+type Rule = [(value: unknown, all: Record<string, unknown>) => unknown, string]
+type Rules = Record<string, Rule>
+
 const LINE_BREAK = /[\r\n\0]/
+/** Timers cannot wait longer than 2^31 - 1 ms. */
+const MAX_TIMER = 2147483647
+
+function fail(name: string, problem: string): never {
+  throw new SsekitError('Invalid option ' + name + ': ' + problem, { code: 'bad-option' })
+}
+
+const is = (type: string, expected: string): Rule => [(value) => typeof value === type, expected]
+const isFunction = is('function', 'a function')
+const isBoolean = is('boolean', 'a boolean')
+const isNumber = (min: number | string, max: number): Rule => [
+  (value, all) =>
+    typeof value === 'number' && value >= (typeof min === 'string' ? (all[min] as number) || 0 : min) && value <= max,
+  'a number from ' + min + ' to ' + max,
+]
+
+/** How a value is shown in a message: never a function's source or an object's contents. */
+function show(value: unknown): string {
+  const type = typeof value
+  return type === 'string' ? '"' + value + '"' : type === 'number' || type === 'boolean' ? String(value) : type
+}
 
 /** Levenshtein distance, for "did you mean" hints. */
 function distance(a: string, b: string): number {
-  let row = []
-  for (let j = 0; j <= b.length; j++) row.push(j)
+  let row: number[] = []
+  for (let j = 0; j <= b.length; j++) row[j] = j
   for (let i = 1; i <= a.length; i++) {
     const next = [i]
     for (let j = 1; j <= b.length; j++) {
-      next.push(Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)))
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
     }
     row = next
   }
   return row[b.length]
 }
 
-function fail(name: string, problem: string): never {
-  throw new SsekitError('Invalid option ' + name + ': ' + problem, { code: 'bad-option' })
-}
-
-function checkKeys(given: object, known: string[], prefix: string): void {
-  for (const key in given) {
-    if (known.indexOf(key) >= 0) continue
-    const best = known.filter((name) => distance(key.toLowerCase(), name.toLowerCase()) <= 2)[0]
-    fail(prefix + key, 'unknown option' + (best ? '; did you mean "' + prefix + best + '"?' : ''))
+/** Checks every key of `given` against `rules`: unknown names get a "did you mean", bad values what was expected. */
+function check(given: object, rules: Rules, prefix: string): true {
+  const all = given as Record<string, unknown>
+  for (const key in all) {
+    const rule = rules[key]
+    const value = all[key]
+    if (!rule) {
+      const lower = key.toLowerCase()
+      const best = Object.keys(rules).filter((name) => distance(lower, name.toLowerCase()) <= 2)[0]
+      fail(prefix + key, 'unknown option' + (best ? '; did you mean "' + prefix + best + '"?' : ''))
+    }
+    if (value !== undefined && !rule[0](value, all)) fail(prefix + key, 'expected ' + rule[1] + ', got ' + show(value))
   }
+  return true
 }
 
 /**
@@ -59,17 +74,50 @@ export function checkHeaders(headers: unknown): Record<string, string> {
   return map as Record<string, string>
 }
 
-function checkNumber<T extends object>(
-  options: T,
-  name: keyof T & string,
-  min: number,
-  max: number,
-  prefix = 'retry.',
-): void {
-  const value = options[name]
-  if (value !== undefined && !(typeof value === 'number' && value >= min && value <= max)) {
-    fail(prefix + name, 'expected a number from ' + min + ' to ' + max + ', got ' + String(value))
-  }
+const RETRY: Rules = {
+  initialDelayMs: isNumber(0, MAX_TIMER),
+  maxDelayMs: isNumber('initialDelayMs', MAX_TIMER),
+  factor: isNumber(1, 100),
+  jitter: isNumber(0, 1),
+  maxAttempts: isNumber(0, Infinity),
+  decide: isFunction,
+  random: isFunction,
+}
+
+const OPTIONS: Rules = {
+  transport: [
+    (value) => ['auto', 'native', 'polyfill'].indexOf(value as string) >= 0,
+    '"auto", "native" or "polyfill"',
+  ],
+  withCredentials: isBoolean,
+  headers: [
+    (value, all) => {
+      if (all.transport === 'native')
+        fail('headers', 'native EventSource cannot send headers; use transport "polyfill" or "auto"')
+      return typeof value === 'function' || checkHeaders(value)
+    },
+    'a function or an object of strings',
+  ],
+  lastEventId: [(value) => typeof value === 'string' && !LINE_BREAK.test(value), 'a string without CR, LF or NUL'],
+  decode: [
+    (value) => value === 'json' || value === 'text' || typeof value === 'function',
+    '"json", "text" or a function',
+  ],
+  retry: [
+    (value) =>
+      value === false ||
+      value === 'transport' ||
+      (!!value && typeof value === 'object' && check(value, RETRY, 'retry.')),
+    'an object, "transport" or false',
+  ],
+  lastEventIdParam: [
+    (value) => typeof value === 'string' && /^[\w.~-]+$/.test(value),
+    'a URL-safe query parameter name',
+  ],
+  onError: isFunction,
+  heartbeatTimeoutMs: isNumber(0, MAX_TIMER),
+  maxEventLength: isNumber(1, Infinity),
+  pauseWhenHidden: isBoolean,
 }
 
 /**
@@ -79,43 +127,5 @@ function checkNumber<T extends object>(
 export function validateOptions(url: unknown, options: ClientOptions): void {
   if (typeof url !== 'string' || !url) fail('url', 'expected a non-empty string')
   if (!options || typeof options !== 'object') fail('options', 'expected an object')
-  checkKeys(options, OPTIONS, '')
-  const { transport, headers, decode, retry, lastEventId, lastEventIdParam } = options
-  if (transport !== undefined && ['auto', 'native', 'polyfill'].indexOf(transport) < 0) {
-    fail('transport', 'expected "auto", "native" or "polyfill", got ' + String(transport))
-  }
-  if (headers !== undefined) {
-    if (transport === 'native')
-      fail('headers', 'native EventSource cannot send headers; use transport "polyfill" or "auto"')
-    if (typeof headers !== 'function') checkHeaders(headers as HeadersOption)
-  }
-  if (decode !== undefined && decode !== 'json' && decode !== 'text' && typeof decode !== 'function') {
-    fail('decode', 'expected "json", "text" or a function')
-  }
-  if (lastEventId !== undefined && (typeof lastEventId !== 'string' || LINE_BREAK.test(lastEventId))) {
-    fail('lastEventId', 'expected a string without CR, LF or NUL')
-  }
-  if (lastEventIdParam !== undefined && !/^[\w.~-]+$/.test(String(lastEventIdParam))) {
-    fail('lastEventIdParam', 'expected a URL-safe query parameter name')
-  }
-  if (options.withCredentials !== undefined && typeof options.withCredentials !== 'boolean') {
-    fail('withCredentials', 'expected a boolean')
-  }
-  if (options.pauseWhenHidden !== undefined && typeof options.pauseWhenHidden !== 'boolean') {
-    fail('pauseWhenHidden', 'expected a boolean')
-  }
-  // Timers cannot wait longer than 2^31 - 1 ms.
-  checkNumber(options, 'heartbeatTimeoutMs', 0, 2147483647, '')
-  checkNumber(options, 'maxEventLength', 1, Infinity, '')
-  if (options.onError !== undefined && typeof options.onError !== 'function') fail('onError', 'expected a function')
-  if (retry === undefined || retry === false || retry === 'transport') return
-  if (typeof retry !== 'object') fail('retry', 'expected an object, "transport" or false')
-  checkKeys(retry, RETRY_OPTIONS, 'retry.')
-  checkNumber(retry, 'initialDelayMs', 0, 2147483647)
-  checkNumber(retry, 'maxDelayMs', retry.initialDelayMs || 0, 2147483647)
-  checkNumber(retry, 'factor', 1, 100)
-  checkNumber(retry, 'jitter', 0, 1)
-  checkNumber(retry, 'maxAttempts', 0, Infinity)
-  if (retry.decide !== undefined && typeof retry.decide !== 'function') fail('retry.decide', 'expected a function')
-  if (retry.random !== undefined && typeof retry.random !== 'function') fail('retry.random', 'expected a function')
+  check(options, OPTIONS, '')
 }

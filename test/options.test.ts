@@ -24,6 +24,9 @@ test.each([
   [{ lastEventIdParam: 'a b' }, /lastEventIdParam/],
   [{ withCredentials: 'yes' }, /withCredentials: expected a boolean/],
   [{ onError: 'log' }, /onError/],
+  [{ heartbeatTimeoutMs: '5s' }, /heartbeatTimeoutMs: expected a number from 0 to 2147483647, got "5s"/],
+  [{ retry: { random: {} } }, /retry\.random: expected a function, got object$/],
+  [{ transport: ['auto'] }, /transport: expected "auto", "native" or "polyfill", got object/],
   [null, /options: expected an object/],
 ])('%o is refused', (options, message) => {
   expect(() => create(options)).toThrow(message)

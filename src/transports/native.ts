@@ -1,7 +1,6 @@
 import { SsekitError } from '../errors'
 import { getGlobal } from '../global'
 import { eventSourceFactory } from './event-source'
-import { responseError } from './response-error'
 import type { EventSourceLike, TransportFactory } from './types'
 import { withParam } from './url'
 
@@ -42,25 +41,11 @@ export function nativeTransport(EventSourceImpl?: EventSourceConstructor): Trans
         url,
         cause: event,
       })
-      const root = getGlobal() as { fetch?: typeof fetch; AbortController?: typeof AbortController }
-      if (!root.fetch || !root.AbortController) return failed
-      // Native hides why it refused the response: ask the server once more, read only the status and the
-      // headers, and hang up. Where the answer cannot be read (CORS, network), the error stays `failed`.
-      const controller = new root.AbortController()
-      root
-        .fetch(withParam(url, request.lastEventIdParam, request.lastEventId), {
-          headers: { Accept: 'text/event-stream' },
-          credentials: request.withCredentials ? 'include' : 'same-origin',
-          cache: 'no-store',
-          signal: controller.signal,
-        })
-        .then(
-          (response) => {
-            controller.abort()
-            report(responseError(url, response.status, response.statusText, response.headers) || failed)
-          },
-          () => report(failed),
-        )
+      // Native hides why it refused the response: the second look (a chunk of its own) asks the server once more.
+      import('./probe').then(
+        (module) => module.probe(request, failed, report),
+        () => report(failed),
+      )
     },
   )
 }
