@@ -16,7 +16,7 @@
  * the next attempt starts; `disconnect()` at any point cancels the timer, the watchdog, a transport still loading
  * and every window listener.
  */
-import { toDecoder } from './decode'
+import { text, toDecoder } from './decode'
 import { SsekitError } from './errors'
 import { isOffline, watchLifecycle } from './lifecycle'
 import { checkHeaders, validateOptions } from './options'
@@ -24,7 +24,7 @@ import { nextDelay, resolveRetry } from './retry'
 import { LOST_EVENT, PING_EVENT } from './protocol'
 import { createSeenIds } from './seen-ids'
 import { IDLE, transition, type StateEvent } from './state'
-import type { Transport, TransportFactory, TransportMessage } from './transports/types'
+import type { Transport, TransportFactory } from './transports/types'
 import { originOf } from './transports/url'
 import {
   type Client,
@@ -120,8 +120,7 @@ export function createClientWith<Events extends EventMap>(
   }
 
   /** Returns false for an event that was delivered already (a replay). */
-  function isNew(message: TransportMessage): boolean {
-    let id = message.lastEventId
+  function isNew(id: string): boolean {
     // [spec] If the field value does not contain U+0000 NULL, then set the last event ID buffer to the field value.
     // Otherwise, ignore the field.
     if (id.indexOf('\0') >= 0) id = connectionId
@@ -133,8 +132,7 @@ export function createClientWith<Events extends EventMap>(
     return true
   }
 
-  function deliver(type: string, message: TransportMessage): void {
-    const raw = message.data
+  function deliver(type: string, raw: string, id: string, messageOrigin: string | undefined): void {
     if (raw.length > maxEventLength) {
       return failed(
         new SsekitError('An event longer than ' + maxEventLength + ' characters: GET ' + url, {
@@ -144,13 +142,14 @@ export function createClientWith<Events extends EventMap>(
         false,
       )
     }
-    if (type === PING_EVENT || !isNew(message)) return
+    if (type === PING_EVENT || !isNew(id)) return
     const list = handlers[type]
     const isLost = type === LOST_EVENT
     if (!isLost && !(list && list.length)) return
-    let data: unknown
+    let data: unknown = raw
     try {
-      data = (isLost ? json : decode)(raw, type)
+      // The default decoder returns the data as it is: no call for it on the hot path.
+      if (isLost || decode !== text) data = (isLost ? json : decode)(raw, type)
     } catch (cause) {
       const preview = raw.length > PREVIEW ? raw.slice(0, PREVIEW) + '…' : raw
       return report(
@@ -158,7 +157,7 @@ export function createClientWith<Events extends EventMap>(
       )
     }
     if (isLost) dispatch({ type: 'lost', lost: data as LostNotice })
-    if (!origin) origin = message.origin || originOf(url)
+    if (!origin) origin = messageOrigin || originOf(url)
     const meta = { type, lastEventId, origin, raw }
     // `on()` and its unbind replace the list rather than change it, so it can be walked as it is.
     for (let index = 0; list && index < list.length; index++) {
@@ -219,7 +218,7 @@ export function createClientWith<Events extends EventMap>(
       },
       {
         onOpen: () => active() && (touch(), dispatch({ type: 'open' })),
-        onMessage: (type, message) => active() && (touch(), deliver(type, message)),
+        onMessage: (type, data, id, from) => active() && (touch(), deliver(type, data, id, from)),
         onError: (error, reconnecting) => active() && failed(error, reconnecting),
       },
     )

@@ -1,6 +1,7 @@
 import type { DecodeFunction, DecodeOption } from './types'
 
-const text: DecodeFunction = (raw) => raw
+/** The default decoder: the data as EventSource delivers it. @internal */
+export const text: DecodeFunction = (raw) => raw
 const json: DecodeFunction = (raw) => JSON.parse(raw)
 
 /**

@@ -72,7 +72,7 @@ export function eventSourceFactory(
           if (closed || typeof data !== 'string') return
           const lastEventId = (event as MessageEvent<string>).lastEventId
           if (onMessageSeen) onMessageSeen(source, lastEventId)
-          handlers.onMessage(type, { data, lastEventId, origin: origin || (origin = (event as MessageEvent).origin) })
+          handlers.onMessage(type, data, lastEventId, origin || (origin = (event as MessageEvent).origin))
         })
       },
       close() {

@@ -18,19 +18,16 @@ export interface TransportRequest {
   onActivity(): void
 }
 
-/** A server event as a transport hands it over. @internal */
-export interface TransportMessage {
-  data: string
-  lastEventId: string
-  origin?: string
-}
-
 /** What a transport reports back. @internal */
 export interface TransportHandlers {
   /** The response was accepted: status 200 and `text/event-stream`. */
   onOpen(): void
-  /** A server event of a type that was `listen`ed to. */
-  onMessage(type: string, message: TransportMessage): void
+  /**
+   * A server event of a type that was `listen`ed to: its data, the connection's last event id buffer as the
+   * event carries it, and the stream's origin where the transport knows it. Plain arguments rather than an
+   * object, since this runs for every event.
+   */
+  onMessage(type: string, data: string, lastEventId: string, origin: string | undefined): void
   /**
    * The connection failed. `reconnecting` is true when the EventSource is already reconnecting by itself
    * (the spec's "reestablish the connection"), false when it gave up ("fail the connection").

@@ -30,8 +30,7 @@ export function createFakeTransport(kind: TransportKind = 'native') {
       open: () => handlers.onOpen(),
       message: (type, data, lastEventId = connection.lastId) => {
         connection.lastId = lastEventId
-        if (connection.listening.indexOf(type) >= 0)
-          handlers.onMessage(type, { data, lastEventId, origin: 'http://test' })
+        if (connection.listening.indexOf(type) >= 0) handlers.onMessage(type, data, lastEventId, 'http://test')
       },
       drop: (reconnecting = true) =>
         handlers.onError(new SsekitError('Connection lost', { code: 'network', url: request.url }), reconnecting),
