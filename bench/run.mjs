@@ -45,7 +45,7 @@ const SETTINGS = quick
       companion: { clients: 200, holdMs: 3000 },
     }
   : {
-      throughput: { rounds: 5 },
+      throughput: { rounds: 9 },
       latency: { rounds: 3, ms: 2000, tries: 15 },
       memory: {
         count: 50,

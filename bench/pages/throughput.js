@@ -1,34 +1,29 @@
-// Throughput: each run opens one stream written by the server as fast as it can, counts its events and their
-// data characters, and stops the clock at `event: done`. Time runs from just before the contender creates its
-// EventSource (or `connect()`), so it includes the request; every contender pays the same.
-import { streamRun } from './stream-run.js'
+// Throughput: every contender runs in a realm of its own (an iframe, see realm.js) on the same page, main thread
+// and network stack, so one contender's runs cannot slow another's code through shared JIT feedback (in one realm,
+// ssekit's event path would see native and polyfill events alike and be compiled for both, which no app does).
+
+/** Loads one contender's realm and waits until it can run. */
+function loadRealm(contender, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const frame = document.createElement('iframe')
+    frame.src = `/bench/pages/realm.html?contender=${encodeURIComponent(contender)}`
+    const started = performance.now()
+    const poll = () => {
+      const realm = frame.contentWindow && frame.contentWindow.benchRealm
+      if (realm && realm.contender === contender) return resolve(realm)
+      if (performance.now() - started > timeoutMs) return reject(new Error(`realm of ${contender} did not load`))
+      setTimeout(poll, 20)
+    }
+    document.body.appendChild(frame)
+    poll()
+  })
+}
 
 /** plan: {contenders, warmup, runs: [{scenario, contender, round}], expected: {scenario: {count, chars}}, runTimeoutMs} */
 export async function run(plan, tools) {
-  const once = async (contender, scenario) => {
-    let count = 0
-    let chars = 0
-    const url = `/stream/throughput?scenario=${scenario}&nonce=${Math.random().toString(36).slice(2)}`
-    const start = performance.now()
-    const outcome = await streamRun(
-      tools.contenders[contender],
-      url,
-      (data) => {
-        count += 1
-        chars += data.length
-      },
-      plan.runTimeoutMs,
-    )
-    const ms = performance.now() - start
-    const expected = plan.expected[scenario]
-    if (outcome.ok && (count !== expected.count || chars !== expected.chars)) {
-      return {
-        ok: false,
-        error: `got ${count} events / ${chars} chars, expected ${expected.count} / ${expected.chars}`,
-      }
-    }
-    return outcome.ok ? { ok: true, ms } : { ok: false, error: outcome.error, count }
-  }
+  const realms = {}
+  for (const contender of plan.contenders) realms[contender] = await loadRealm(contender, 10_000)
+  const once = (contender, scenario) => realms[contender].run(scenario, plan.expected[scenario], plan.runTimeoutMs)
 
   // Warm-up: loads the lazy polyfill chunk and gives the JIT a chance on every path before anything is timed.
   for (const contender of plan.contenders) {
