@@ -121,10 +121,10 @@ export function createClientWith<Events extends EventMap>(
 
   /** Returns false for an event that was delivered already (a replay). */
   function isNew(id: string): boolean {
+    // An unchanged id buffer: the event carried no `id` field. The common case, tested first.
     // [spec] If the field value does not contain U+0000 NULL, then set the last event ID buffer to the field value.
     // Otherwise, ignore the field.
-    if (id.indexOf('\0') >= 0) id = connectionId
-    if (id === connectionId) return true
+    if (id === connectionId || id.indexOf('\0') >= 0) return true
     connectionId = id
     if (id && seen.has(id)) return false
     lastEventId = id
@@ -218,7 +218,8 @@ export function createClientWith<Events extends EventMap>(
       },
       {
         onOpen: () => active() && (touch(), dispatch({ type: 'open' })),
-        onMessage: (type, data, id, from) => active() && (touch(), deliver(type, data, id, from)),
+        // Every event passes here: the generation test is written out rather than called.
+        onMessage: (type, data, id, from) => current === generation && (touch(), deliver(type, data, id, from)),
         onError: (error, reconnecting) => active() && failed(error, reconnecting),
       },
     )
