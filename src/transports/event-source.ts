@@ -1,6 +1,6 @@
 import type { SsekitError } from '../errors'
 import type { TransportKind } from '../types'
-import type { EventSourceLike, TransportFactory, TransportHandlers, TransportRequest } from './types'
+import type { Channel, EventSourceLike, TransportFactory, TransportHandlers, TransportRequest } from './types'
 
 /** [spec] readyState CLOSED: the user agent failed the connection and will not reconnect. */
 const CLOSED = 2
@@ -63,16 +63,18 @@ export function eventSourceFactory(
     })
 
     return {
-      listen(type: string) {
+      listen(channel: Channel) {
+        const type = channel.type
         if (listening[type]) return
         listening[type] = true
+        const onMessage = handlers.onMessage
         source.addEventListener(type, (event) => {
           // The hot path: each attribute of the event is read once (they are accessors on native EventSource).
           const data = (event as MessageEvent).data
           if (closed || typeof data !== 'string') return
           const lastEventId = (event as MessageEvent<string>).lastEventId
           if (onMessageSeen) onMessageSeen(source, lastEventId)
-          handlers.onMessage(type, data, lastEventId, origin || (origin = (event as MessageEvent).origin))
+          onMessage(channel, data, lastEventId, origin || (origin = (event as MessageEvent).origin))
         })
       },
       close() {

@@ -18,16 +18,24 @@ export interface TransportRequest {
   onActivity(): void
 }
 
+/**
+ * One event type a transport delivers: the client makes one per type and the transport hands it back with each
+ * event of that type, so no lookup by type name runs per event. @internal
+ */
+export interface Channel {
+  readonly type: string
+}
+
 /** What a transport reports back. @internal */
 export interface TransportHandlers {
   /** The response was accepted: status 200 and `text/event-stream`. */
   onOpen(): void
   /**
-   * A server event of a type that was `listen`ed to: its data, the connection's last event id buffer as the
-   * event carries it, and the stream's origin where the transport knows it. Plain arguments rather than an
-   * object, since this runs for every event.
+   * A server event of a type that was `listen`ed to: its channel, its data, the connection's last event id
+   * buffer as the event carries it, and the stream's origin where the transport knows it. Plain arguments rather
+   * than an object, since this runs for every event.
    */
-  onMessage(type: string, data: string, lastEventId: string, origin: string | undefined): void
+  onMessage(channel: Channel, data: string, lastEventId: string, origin: string | undefined): void
   /**
    * The connection failed. `reconnecting` is true when the EventSource is already reconnecting by itself
    * (the spec's "reestablish the connection"), false when it gave up ("fail the connection").
@@ -37,8 +45,8 @@ export interface TransportHandlers {
 
 /** A live connection. @internal */
 export interface Transport {
-  /** Starts delivering events of this type to `onMessage`. */
-  listen(type: string): void
+  /** Starts delivering events of the channel's type to `onMessage`. */
+  listen(channel: Channel): void
   /** Closes the connection; no callback fires after it. */
   close(): void
 }

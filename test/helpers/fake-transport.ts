@@ -1,13 +1,15 @@
 import type { TransportSource } from '../../src/client'
 import { SsekitError } from '../../src/errors'
-import type { TransportFactory, TransportHandlers, TransportRequest } from '../../src/transports/types'
+import type { Channel, TransportFactory, TransportHandlers, TransportRequest } from '../../src/transports/types'
 import type { TransportKind } from '../../src/types'
 
 /** One connection opened by the fake transport, driven by hand. */
 export interface FakeConnection {
   request: TransportRequest
   handlers: TransportHandlers
+  /** The types listened to, in order. */
   listening: string[]
+  channels: Channel[]
   closed: boolean
   /** The EventSource's last event ID buffer: carried over by events without an id, as in the spec. */
   lastId: string
@@ -25,12 +27,14 @@ export function createFakeTransport(kind: TransportKind = 'native') {
       request,
       handlers,
       listening: [],
+      channels: [],
       closed: false,
       lastId: '',
       open: () => handlers.onOpen(),
       message: (type, data, lastEventId = connection.lastId) => {
         connection.lastId = lastEventId
-        if (connection.listening.indexOf(type) >= 0) handlers.onMessage(type, data, lastEventId, 'http://test')
+        const channel = connection.channels[connection.listening.indexOf(type)]
+        if (channel) handlers.onMessage(channel, data, lastEventId, 'http://test')
       },
       drop: (reconnecting = true) =>
         handlers.onError(new SsekitError('Connection lost', { code: 'network', url: request.url }), reconnecting),
@@ -47,8 +51,10 @@ export function createFakeTransport(kind: TransportKind = 'native') {
     }
     connections.push(connection)
     return {
-      listen: (type: string) => {
-        if (connection.listening.indexOf(type) < 0) connection.listening.push(type)
+      listen: (channel: Channel) => {
+        if (connection.listening.indexOf(channel.type) >= 0) return
+        connection.listening.push(channel.type)
+        connection.channels.push(channel)
       },
       close: () => {
         connection.closed = true
