@@ -49,7 +49,9 @@ export function fetchStream(maxLength: number, onActivity: () => void): StreamTr
       reader.read().then((result) => {
         if (result.done) return
         const text = decoder.decode(result.value, { stream: true })
-        const lastBreak = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'))
+        // The last line break: a CR only counts after the last LF, so a stream without CRs is not scanned twice.
+        const lastLf = text.lastIndexOf('\n')
+        const lastBreak = text.indexOf('\r', lastLf + 1) < 0 ? lastLf : text.lastIndexOf('\r')
         lineLength = lastBreak < 0 ? lineLength + text.length : text.length - lastBreak - 1
         if (lineLength > maxLength) {
           throw new SsekitError('A line longer than ' + maxLength + ' characters: GET ' + url, {
