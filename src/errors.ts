@@ -62,8 +62,8 @@ export interface ErrorDetails {
 }
 
 /**
- * The one error class of ssekit. Its `code` says what failed; `status`, `url` and `cause` say more where known.
- * Use {@link isSsekitError} rather than `instanceof` across realms or bundles.
+ * The one error type of ssekit: a real `Error` whose `code` says what failed; `status`, `url` and `cause` say more
+ * where known. Use {@link isSsekitError} rather than `instanceof` across realms or bundles.
  *
  * @example
  * ```ts
@@ -73,7 +73,7 @@ export interface ErrorDetails {
  * ```
  * @public
  */
-export class SsekitError extends Error {
+export interface SsekitError extends Error {
   /** What failed. */
   readonly code: ErrorCode
   /** The HTTP status, where known. */
@@ -84,19 +84,57 @@ export class SsekitError extends Error {
   readonly retryAfterMs?: number
   /** The underlying error or event. */
   readonly cause?: unknown
-
-  constructor(message: string, details: ErrorDetails) {
-    super(message)
-    // Downlevelled to ES5, `extends Error` loses the prototype chain; restore it.
-    Object.setPrototypeOf(this, SsekitError.prototype)
-    this.name = 'SsekitError'
-    this.code = details.code
-    this.status = details.status
-    this.url = details.url
-    this.retryAfterMs = details.retryAfterMs
-    this.cause = details.cause
-  }
 }
+
+/**
+ * The constructor of {@link SsekitError}, as `new SsekitError(message, details)`.
+ *
+ * @example
+ * ```ts
+ * const Ctor: SsekitErrorConstructor = SsekitError
+ * const error = new Ctor('Connection failed with status 503: GET /stream', { code: 'http-status', status: 503 })
+ * ```
+ * @public
+ */
+export interface SsekitErrorConstructor {
+  /** Creates the error: `message` for people, `details` for code. */
+  new (message: string, details: ErrorDetails): SsekitError
+  /** What every SsekitError inherits from; it inherits from `Error.prototype`. */
+  readonly prototype: SsekitError
+}
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] }
+
+/**
+ * Builds the error as a real `Error` (stack and all) and gives it this type's prototype, or a subclass's when
+ * constructed through one. No `class … extends Error`: lowered to ES5 for the script-tag file, that syntax needs
+ * a kilobyte of helpers to extend a built-in.
+ */
+function construct(this: unknown, message: string, details: ErrorDetails): SsekitError {
+  const error = new Error(message) as Writable<SsekitError>
+  Object.setPrototypeOf(error, this instanceof SsekitError ? Object.getPrototypeOf(this) : SsekitError.prototype)
+  error.name = 'SsekitError'
+  error.code = details.code
+  error.status = details.status
+  error.url = details.url
+  error.retryAfterMs = details.retryAfterMs
+  error.cause = details.cause
+  return error
+}
+construct.prototype = Object.create(Error.prototype)
+construct.prototype.constructor = construct
+
+/**
+ * Creates a {@link SsekitError}: `new SsekitError(message, details)`.
+ *
+ * @example
+ * ```ts
+ * const details: ErrorDetails = { code: 'http-status', status: 503, url: '/stream', retryAfterMs: 5000 }
+ * throw new SsekitError('Connection failed with status 503: GET /stream', details)
+ * ```
+ * @public
+ */
+export const SsekitError = construct as unknown as SsekitErrorConstructor
 
 /**
  * Tells whether a value is a {@link SsekitError}, also across realms (iframes) and duplicated bundles.

@@ -20,7 +20,7 @@ export { bindButton, bindStatus } from './ui'
 export { SsekitError, isSsekitError } from './errors'
 export { version } from './version'
 export { LOST_EVENT, PING_EVENT } from './protocol'
-export type { ErrorCode, ErrorDetails } from './errors'
+export type { ErrorCode, ErrorDetails, SsekitErrorConstructor } from './errors'
 export type { EventSourceLike } from './transports/types'
 export type {
   Client,

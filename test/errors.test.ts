@@ -37,3 +37,22 @@ test('isSsekitError works across realms by name and code', () => {
 test('version equals package.json', () => {
   expect(version).toBe(JSON.parse(readFileSync(new URL('../package.json', 'file://' + __filename), 'utf8')).version)
 })
+
+test('SsekitError is a real Error with a stack, and can be extended', () => {
+  const error = new SsekitError('Nothing arrived for 10 ms: GET /s', { code: 'stalled', url: '/s' })
+  expect(typeof error.stack).toBe('string')
+  expect(error.stack).toContain('Nothing arrived')
+  expect(Object.getPrototypeOf(error)).toBe(SsekitError.prototype)
+  expect(error.constructor).toBe(SsekitError)
+  expect(Object.prototype.toString.call(error)).toBe('[object Error]')
+
+  class AppError extends SsekitError {
+    readonly extra = 'app'
+  }
+  const sub = new AppError('x', { code: 'network' })
+  expect(sub).toBeInstanceOf(AppError)
+  expect(sub).toBeInstanceOf(SsekitError)
+  expect(sub).toBeInstanceOf(Error)
+  expect(sub.code).toBe('network')
+  expect(isSsekitError(sub)).toBe(true)
+})
