@@ -59,7 +59,9 @@ function throughput(result) {
     for (const wrapper of Object.keys(WRAPS)) {
       const ratio = result.figures[scenario].ratios[wrapper]
       const target = TARGET_RATIO[wrapper]
-      const by = `${Math.abs((ratio.median - target) * 100).toFixed(1)} points`
+      const points = Math.abs((ratio.median - target) * 100)
+      // Two decimals where one would read 0.0.
+      const by = `${points.toFixed(points < 0.05 ? 2 : 1)} points`
       rows.push([
         result.figures[scenario].label,
         `${wrapper} / ${WRAPS[wrapper]}`,
