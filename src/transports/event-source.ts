@@ -43,8 +43,9 @@ export function eventSourceFactory(
     const source = open(request)
     const listening: Record<string, boolean> = {}
     let closed = false
-    // The same for every event of one connection; the polyfill's events have none.
+    // The same for every event of one connection, so read from the first only (the polyfill's events have none).
     let origin: string | undefined
+    let originRead = false
 
     source.addEventListener('open', (event) => {
       if (!closed && !isServerEvent(event)) handlers.onOpen()
@@ -74,7 +75,11 @@ export function eventSourceFactory(
           if (closed || typeof data !== 'string') return
           const lastEventId = (event as MessageEvent<string>).lastEventId
           if (onMessageSeen) onMessageSeen(source, lastEventId)
-          onMessage(channel, data, lastEventId, origin || (origin = (event as MessageEvent).origin))
+          if (!originRead) {
+            originRead = true
+            origin = (event as MessageEvent).origin
+          }
+          onMessage(channel, data, lastEventId, origin)
         })
       },
       close() {

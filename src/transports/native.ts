@@ -42,6 +42,8 @@ export function nativeTransport(EventSourceImpl?: EventSourceConstructor): Trans
         cause: event,
       })
       // Native hides why it refused the response: the second look (a chunk of its own) asks the server once more.
+      // Without fetch it could not (and the script-tag file's inlined import would need a Promise): stay `failed`.
+      if (!(getGlobal() as { fetch?: unknown }).fetch) return failed
       import('./probe').then(
         (module) => module.probe(request, failed, report),
         () => report(failed),
