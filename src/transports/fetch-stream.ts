@@ -44,25 +44,37 @@ export function fetchStream(maxLength: number, onActivity: () => void): StreamTr
     const decoder = new TextDecoder()
     let reader: ReadableStreamDefaultReader<Uint8Array> | undefined
     let lineLength = 0
-    const pump = (): Promise<void> | void =>
-      reader &&
-      reader.read().then((result) => {
-        if (result.done) return
-        const text = decoder.decode(result.value, { stream: true })
-        // The last line break: a CR only counts after the last LF, so a stream without CRs is not scanned twice.
-        const lastLf = text.lastIndexOf('\n')
-        const lastBreak = text.indexOf('\r', lastLf + 1) < 0 ? lastLf : text.lastIndexOf('\r')
-        lineLength = lastBreak < 0 ? lineLength + text.length : text.length - lastBreak - 1
-        if (lineLength > maxLength) {
-          throw new SsekitError('A line longer than ' + maxLength + ' characters: GET ' + url, {
-            code: 'too-large',
-            url,
-          })
-        }
-        onActivity()
-        onProgress(text)
-        return pump()
-      })
+    let finished = false
+    const finish = (error?: { name?: string }): void => {
+      if (finished) return
+      finished = true
+      if (error && reader) reader.cancel().catch(() => undefined)
+      onFinish(error && error.name === 'AbortError' ? undefined : error)
+    }
+    // Each read starts the next one, and nothing waits on the chain: returning the next read from the last one's
+    // `then` would link one promise per chunk to the next, all held until the stream ends.
+    const read = (from: ReadableStreamDefaultReader<Uint8Array>): void => {
+      from
+        .read()
+        .then((result) => {
+          if (result.done) return finish()
+          const text = decoder.decode(result.value, { stream: true })
+          // The last line break: a CR only counts after the last LF, so a stream without CRs is not scanned twice.
+          const lastLf = text.lastIndexOf('\n')
+          const lastBreak = text.indexOf('\r', lastLf + 1) < 0 ? lastLf : text.lastIndexOf('\r')
+          lineLength = lastBreak < 0 ? lineLength + text.length : text.length - lastBreak - 1
+          if (lineLength > maxLength) {
+            throw new SsekitError('A line longer than ' + maxLength + ' characters: GET ' + url, {
+              code: 'too-large',
+              url,
+            })
+          }
+          onActivity()
+          onProgress(text)
+          read(from)
+        })
+        .catch(finish)
+    }
     const init: RequestInit = {
       headers,
       credentials: withCredentials ? 'include' : 'same-origin',
@@ -73,15 +85,10 @@ export function fetchStream(maxLength: number, onActivity: () => void): StreamTr
       .then((response) => {
         onStart(response.status, response.statusText, response.headers.get('Content-Type'), response.headers)
         reader = response.body ? response.body.getReader() : undefined
-        return pump()
+        if (reader) read(reader)
+        else finish()
       })
-      .then(
-        () => onFinish(),
-        (error: { name?: string }) => {
-          if (reader) reader.cancel().catch(() => undefined)
-          onFinish(error && error.name === 'AbortError' ? undefined : error)
-        },
-      )
+      .catch(finish)
     return {
       abort() {
         if (reader) reader.cancel().catch(() => undefined)
