@@ -31,13 +31,15 @@ function isServerEvent(event: Event): event is MessageEvent<string> {
  * @param kind - the transport's name in the state
  * @param open - creates the EventSource for one request
  * @param classify - turns its error events into a {@link SsekitError}, returned or reported later
+ * @param beforeReconnect - called when the EventSource is about to reconnect by itself, with the id of the last
+ *   event it delivered (the request's id when none came), so that it can resume from there
  * @internal
  */
 export function eventSourceFactory(
   kind: TransportKind,
   open: (request: TransportRequest) => EventSourceLike,
   classify: Classify,
-  onMessageSeen?: (source: EventSourceLike, lastEventId: string) => void,
+  beforeReconnect?: (source: EventSourceLike, lastEventId: string) => void,
 ): TransportFactory {
   const factory = (request: TransportRequest, handlers: TransportHandlers) => {
     const source = open(request)
@@ -46,6 +48,7 @@ export function eventSourceFactory(
     // The same for every event of one connection, so read from the first only (the polyfill's events have none).
     let origin: string | undefined
     let originRead = false
+    let lastId = request.lastEventId
 
     source.addEventListener('open', (event) => {
       if (!closed && !isServerEvent(event)) handlers.onOpen()
@@ -55,6 +58,8 @@ export function eventSourceFactory(
       // [spec] On a network error the user agent reestablishes the connection (readyState CONNECTING); on a bad
       // status or content type it fails the connection (readyState CLOSED).
       const reconnecting = source.readyState !== CLOSED
+      // Kept up to date here rather than on every event: this runs before the EventSource's reconnection timer.
+      if (reconnecting && beforeReconnect) beforeReconnect(source, lastId)
       const report = (error: SsekitError) => {
         if (!closed) handlers.onError(error, reconnecting)
       }
@@ -74,7 +79,7 @@ export function eventSourceFactory(
           const data = (event as MessageEvent).data
           if (closed || typeof data !== 'string') return
           const lastEventId = (event as MessageEvent<string>).lastEventId
-          if (onMessageSeen) onMessageSeen(source, lastEventId)
+          lastId = lastEventId
           if (!originRead) {
             originRead = true
             origin = (event as MessageEvent).origin

@@ -62,10 +62,13 @@ export function polyfillTransport(Polyfill: PolyfillConstructor): TransportFacto
         new SsekitError('Refused the response: GET ' + url, { code: 'content-type', status, url })
       )
     },
-    // When the polyfill reconnects by itself (retry: 'transport'), it re-sends these headers: keep the id current.
+    // When the polyfill reconnects by itself (retry: 'transport'), it re-sends these headers: make them resume
+    // from the last event. [spec] An empty last event ID buffer means no Last-Event-ID header.
     (source, lastEventId) => {
       const headers = (source as { headers?: Record<string, string> }).headers
-      if (headers && lastEventId) headers['Last-Event-ID'] = lastEventId
+      if (!headers) return
+      if (lastEventId) headers['Last-Event-ID'] = lastEventId
+      else delete headers['Last-Event-ID']
     },
   )
 }

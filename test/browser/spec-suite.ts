@@ -181,6 +181,15 @@ export function registerSpecSuite(kind: TransportKind): void {
       expect(resumedFrom(second)).toEqual({ header, query })
     })
 
+    // [spec] "If the field name is "id": if the field value does not contain U+0000 NULL, then set the last event ID buffer to the field value." An empty value empties it, and a reconnect then sends no id.
+    test('an empty id field resets the id: the reconnect carries none', async () => {
+      const key = nextKey()
+      await start(rawPath('retry: 20\nid: 7\ndata: a\n\nid\ndata: b\n\n', { end: true, key }))
+      const [, second] = await waitForRequests(key, 2)
+      await disconnect(page)
+      expect(resumedFrom(second)).toEqual({ header: undefined, query: undefined })
+    })
+
     // [spec] "Set the last event ID string of the event source to the value of the last event ID buffer." (the first step of dispatch, before the check for empty data)
     test('a block with only an id sets the id of the next reconnect', async () => {
       const key = nextKey()
