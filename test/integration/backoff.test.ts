@@ -13,6 +13,13 @@ import { waitFor } from '../helpers/wait-for'
 // Every wait below is bounded (at most 10 s); a test passes in well under 2 s.
 jest.setTimeout(15_000)
 
+/**
+ * How late a timer may fire on a loaded machine (CI runs the browser tests beside these). The delays themselves
+ * are asserted exactly, from the states the client reports; the clock only shows that each wait really happened,
+ * at least as long as reported and not of another order.
+ */
+const LATE_MS = 1000
+
 type Policy = Required<Pick<RetryOptions, 'initialDelayMs' | 'maxDelayMs' | 'factor' | 'jitter'>>
 
 /** The documented policy: `initialDelayMs * factor^(attempt - 1)`, capped at `maxDelayMs`, less up to `jitter` of it. */
@@ -155,7 +162,7 @@ describe('against a real server', () => {
     return times(key).filter((time) => time >= since)
   }
 
-  test('a storm of five 503s: five retries, each gap at least its seeded delay and at most 50 ms more', async () => {
+  test('a storm of five 503s: five retries, each gap at least its seeded delay', async () => {
     const run = start('/fault/status?code=503&count=5&key=storm', {})
     await waitFor(() => run.client.state.status === 'open', 10_000, 'open after the storm')
     const expected = expectedDelays(policy, 11, 5)
@@ -164,7 +171,7 @@ describe('against a real server', () => {
     expect(measured).toHaveLength(5)
     measured.forEach((gap, index) => {
       expect(gap).toBeGreaterThanOrEqual(expected[index] - 2)
-      expect(gap).toBeLessThanOrEqual(expected[index] + 50)
+      expect(gap).toBeLessThanOrEqual(expected[index] + LATE_MS)
     })
   })
 
@@ -174,7 +181,7 @@ describe('against a real server', () => {
     expect(run.delays()).toEqual([1000])
     const [gap] = gaps(times('after'))
     expect(gap).toBeGreaterThanOrEqual(998)
-    expect(gap).toBeLessThanOrEqual(1050)
+    expect(gap).toBeLessThanOrEqual(1000 + LATE_MS)
   })
 
   test('maxAttempts: 3 makes four requests, closes with the last status, and stays quiet', async () => {
