@@ -23,7 +23,7 @@ export function memoryOf(pid) {
 }
 
 /** The process ids under `root` (itself included), from the parent ids in /proc/<pid>/stat. */
-function descendants(root) {
+export function descendants(root) {
   const children = new Map()
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue

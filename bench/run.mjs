@@ -19,6 +19,7 @@ import { benchCompanion } from './companion.mjs'
 import { snapshotDist } from './dist-snapshot.mjs'
 import { benchLatency } from './latency.mjs'
 import { benchMemory, memoryPorts } from './memory.mjs'
+import { cpuTimeMs } from './proccpu.mjs'
 import { chromiumProcesses } from './procmem.mjs'
 import { report } from './report.mjs'
 import { startBenchServer } from './server.mjs'
@@ -119,6 +120,7 @@ async function main() {
     distDir,
     extraPorts: memoryPorts(SETTINGS.memory.count, SETTINGS.memory.limitContenders.length),
     onMark: () => steadyMemory(chromiumPid),
+    onCpu: () => ({ ms: cpuTimeMs(chromiumPid) }),
     log: (message) => log(`page: ${message}`),
   })
   const context = { server, log, onChromium: (pid) => (chromiumPid = pid) }

@@ -110,12 +110,14 @@ function joinLatencyGroup(groups, req, res, query) {
 /**
  * Starts the server, serving `/dist/` from `distDir`. `extraPorts` more listeners share the same routes (distinct
  * origins for the memory page).
- * `onMark(label)` answers `POST /mark` (the harness reads process memory there).
+ * `onMark(label)` answers `POST /mark` (the harness reads process memory there), `onCpu()` answers `POST /cpu`
+ * (Chromium's CPU time so far, `{ms}`).
  */
 export async function startBenchServer({
   distDir = path.join(root, 'dist'),
   extraPorts = 0,
   onMark = async () => ({}),
+  onCpu = () => ({}),
   log = () => {},
 } = {}) {
   const files = { '/bench/pages/': path.join(root, 'bench/pages'), '/dist/': distDir }
@@ -148,6 +150,7 @@ export async function startBenchServer({
     if (req.method === 'POST' && url.pathname === '/log') return (log(await readBody(req)), sendJson(res, {}))
     if (req.method === 'POST' && url.pathname === '/mark')
       return sendJson(res, await onMark(JSON.parse(await readBody(req)).label))
+    if (req.method === 'POST' && url.pathname === '/cpu') return sendJson(res, onCpu())
     if (req.method === 'POST' && url.pathname === '/result') {
       const result = JSON.parse(await readBody(req))
       sendJson(res, {})

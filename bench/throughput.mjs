@@ -1,6 +1,8 @@
 // Throughput: plan for the page, and the figures from its runs. Each round times every scenario once per
 // contender, contenders in a fresh random order per scenario and round. Ratios are paired within a round
 // (raw time / ssekit time of the same round and scenario), so slow phases of a shared machine hit both sides.
+// Each run also has the CPU time all of Chromium spent on it (see proccpu.mjs), paired the same way: the time a
+// run waited for a CPU held by other work counts in its duration but not in its CPU time.
 import { CONTENDERS, WRAPS, runSession } from './session.mjs'
 import { shuffled, summary } from './stats.mjs'
 import { SCENARIOS, eventBytes } from './workloads.mjs'
@@ -43,12 +45,22 @@ export async function benchThroughput(context, { rounds }) {
       const ms = result.runs
         .filter((run) => run.ok && run.scenario === scenario && run.contender === contender)
         .map((run) => run.ms)
+      const cpuMs = result.runs
+        .filter((run) => run.ok && run.scenario === scenario && run.contender === contender)
+        .map((run) => run.cpuMs)
+        .filter(Number.isFinite)
       const time = summary(ms)
-      byContender[contender] = { ms: time, eventsPerSecond: (count / time.median) * 1000, samples: ms }
+      byContender[contender] = {
+        ms: time,
+        cpuMs: summary(cpuMs),
+        eventsPerSecond: (count / time.median) * 1000,
+        samples: ms,
+      }
     }
     const ratios = {}
     for (const [wrapper, wrapped] of Object.entries(WRAPS)) {
       const paired = []
+      const pairedCpu = []
       for (let round = 0; round < rounds; round++) {
         const find = (contender) =>
           result.runs.find(
@@ -57,12 +69,15 @@ export async function benchThroughput(context, { rounds }) {
         const ours = find(wrapper)
         const theirs = find(wrapped)
         if (ours && theirs) paired.push(theirs.ms / ours.ms)
+        if (ours && theirs && ours.cpuMs > 0 && theirs.cpuMs > 0) pairedCpu.push(theirs.cpuMs / ours.cpuMs)
       }
       ratios[wrapper] = {
         ...summary(paired),
         ofMedians: byContender[wrapped].ms.median / byContender[wrapper].ms.median,
         // The fastest run of each: the least disturbed by the machine's other work, since noise only adds time.
         ofFastest: byContender[wrapped].ms.min / byContender[wrapper].ms.min,
+        // The same ratio of CPU time (raw ÷ ssekit, paired per round): above 1 means ssekit costs less CPU.
+        cpu: summary(pairedCpu),
       }
     }
     figures[scenario] = {

@@ -16,6 +16,8 @@ export const tools = {
   log: (message) => post('/log', message).catch(() => undefined),
   /** Asks the harness for Chromium's process memory at this point. */
   mark: (label) => post('/mark', { label }),
+  /** Chromium's CPU time so far in ms, all processes and threads (NaN where the harness cannot read it). */
+  cpu: () => post('/cpu', {}).then((answer) => (typeof answer.ms === 'number' ? answer.ms : NaN)),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   /** Full garbage collection, where the page was started with --js-flags=--expose-gc. */
   gc: async () => {

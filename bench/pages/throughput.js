@@ -34,8 +34,11 @@ export async function run(plan, tools) {
   for (const [index, step] of plan.runs.entries()) {
     await tools.gc()
     await tools.sleep(50)
+    const cpuBefore = await tools.cpu()
     const outcome = await once(step.contender, step.scenario)
-    runs.push({ ...step, ...outcome })
+    // Read after the run settles: the stream is closed, so nothing of it runs after this reading.
+    const cpuMs = (await tools.cpu()) - cpuBefore
+    runs.push({ ...step, ...outcome, cpuMs })
     if (index % 10 === 9) tools.log(`throughput: ${index + 1}/${plan.runs.length} runs`)
   }
   return { runs }
