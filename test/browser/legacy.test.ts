@@ -5,8 +5,9 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
-import { launchBrowser, type TestBrowser } from '../helpers/browser'
-import { startTestServer, type TestServer } from '../helpers/test-server'
+import type { TestBrowser } from '../helpers/browser'
+import { startBrowserAndServer } from '../helpers/browser-and-server'
+import type { TestServer } from '../helpers/test-server'
 import {
   clientState,
   disconnect,
@@ -27,7 +28,7 @@ let server: TestServer
 let page: Page
 
 beforeAll(async () => {
-  ;[browser, server] = await Promise.all([launchBrowser(), startTestServer()])
+  ;[browser, server] = await startBrowserAndServer()
 }, 20_000)
 
 afterAll(async () => {

@@ -4,9 +4,10 @@
  * that replays older events on every reconnect. Every event must arrive exactly once, in order.
  */
 import type { Page } from 'playwright-core'
-import { launchBrowser, type TestBrowser } from '../helpers/browser'
+import type { TestBrowser } from '../helpers/browser'
+import { startBrowserAndServer } from '../helpers/browser-and-server'
 import { createFaults, seeded, type FaultStats } from '../helpers/faults'
-import { startTestServer, type TestServer } from '../helpers/test-server'
+import type { TestServer } from '../helpers/test-server'
 import { WAIT_MS, eventsOf, readLog, removeEventSource, type HarnessWindow } from './harness'
 import type { TransportKind } from '../../src/types'
 
@@ -20,7 +21,7 @@ let stats: FaultStats
 beforeAll(async () => {
   const faults = createFaults()
   stats = faults.stats
-  ;[browser, server] = await Promise.all([launchBrowser(), startTestServer({ routes: faults.routes })])
+  ;[browser, server] = await startBrowserAndServer({ routes: faults.routes })
 }, 20_000)
 
 afterAll(async () => {

@@ -7,9 +7,10 @@
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html
  */
 import type { Page } from 'playwright-core'
-import { launchBrowser, type TestBrowser } from '../helpers/browser'
+import type { TestBrowser } from '../helpers/browser'
+import { startBrowserAndServer } from '../helpers/browser-and-server'
 import { createFaults, rawPath, type RawOptions } from '../helpers/faults'
-import { startTestServer, type TestServer } from '../helpers/test-server'
+import type { TestServer } from '../helpers/test-server'
 import { waitFor } from '../helpers/wait-for'
 import {
   WAIT_MS,
@@ -106,7 +107,7 @@ export function registerSpecSuite(kind: TransportKind): void {
   let keys = 0
 
   beforeAll(async () => {
-    ;[browser, server] = await Promise.all([launchBrowser(), startTestServer({ routes: createFaults().routes })])
+    ;[browser, server] = await startBrowserAndServer({ routes: createFaults().routes })
   }, 20_000)
   afterAll(async () => {
     await browser?.close()

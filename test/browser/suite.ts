@@ -3,8 +3,9 @@
  * headless Chromium against the real server. For the polyfill, the page's EventSource is deleted before any script.
  */
 import type { Page } from 'playwright-core'
-import { launchBrowser, type TestBrowser } from '../helpers/browser'
-import { startTestServer, type TestServer } from '../helpers/test-server'
+import type { TestBrowser } from '../helpers/browser'
+import { startBrowserAndServer } from '../helpers/browser-and-server'
+import type { TestServer } from '../helpers/test-server'
 import { waitFor } from '../helpers/wait-for'
 import {
   WAIT_MS,
@@ -37,7 +38,7 @@ export function registerTransportSuite(kind: TransportKind): void {
   let firstRequest: number
 
   beforeAll(async () => {
-    ;[browser, server] = await Promise.all([launchBrowser(), startTestServer()])
+    ;[browser, server] = await startBrowserAndServer()
   }, 20_000)
 
   afterAll(async () => {
