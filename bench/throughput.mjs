@@ -42,13 +42,9 @@ export async function benchThroughput(context, { rounds }) {
     const count = SCENARIOS[scenario].count
     const byContender = {}
     for (const contender of CONTENDERS) {
-      const ms = result.runs
-        .filter((run) => run.ok && run.scenario === scenario && run.contender === contender)
-        .map((run) => run.ms)
-      const cpuMs = result.runs
-        .filter((run) => run.ok && run.scenario === scenario && run.contender === contender)
-        .map((run) => run.cpuMs)
-        .filter(Number.isFinite)
+      const runs = result.runs.filter((run) => run.ok && run.scenario === scenario && run.contender === contender)
+      const ms = runs.map((run) => run.ms)
+      const cpuMs = runs.map((run) => run.cpuMs).filter(Number.isFinite)
       const time = summary(ms)
       byContender[contender] = {
         ms: time,
