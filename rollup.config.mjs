@@ -1,5 +1,6 @@
-// Three builds: the ESM client (with the polyfill as a lazily loaded chunk), the Node server, and the ES5
-// script-tag file with the polyfill inside. Declarations come from `tsc -p tsconfig.build.json`.
+// The builds: the ESM client (with the polyfill as a lazily loaded chunk) for production and for development, the
+// Node server, and the ES5 script-tag file with the polyfill inside, for production (minified) and development.
+// Declarations come from `tsc -p tsconfig.build.json`.
 import commonjs from '@rollup/plugin-commonjs'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
@@ -8,6 +9,16 @@ import { transform } from '@swc/core'
 import { fileURLToPath } from 'node:url'
 
 const REACT_ENTRY = fileURLToPath(new URL('./src/react.ts', import.meta.url))
+const DEV_MODULE = fileURLToPath(new URL('./src/dev.ts', import.meta.url))
+
+/**
+ * The production build: `DEV` is `false`, so rollup drops every branch behind it (the development build's hints
+ * and longer messages). Runs after TypeScript, on its output for src/dev.ts.
+ */
+const production = () => ({
+  name: 'production',
+  transform: (_code, id) => (id === DEV_MODULE ? { code: 'export const DEV = false', map: null } : null),
+})
 
 const ts = (outDir) =>
   typescript({
@@ -37,41 +48,48 @@ const es5 = () => ({
   },
 })
 
-export default [
-  {
-    input: { index: 'src/index.ts', react: 'src/react.ts' },
-    output: {
-      dir: 'dist',
-      format: 'es',
-      sourcemap: true,
-      chunkFileNames: 'chunks/[name]-[hash].js',
-      // dist/react.js imports the client from dist/index.js, so there is one copy of it, and index.js stays whole.
-      paths: (id) => (id.endsWith('/src/index') ? './index.js' : id),
-    },
-    // Let dist/index.js also export what the lazy polyfill chunk shares with it, instead of a third chunk.
-    preserveEntrySignatures: 'allow-extension',
-    external: (id, importer) => id === 'react' || (importer === REACT_ENTRY && id === './index'),
-    plugins: [ts('dist'), nodeResolve({ browser: true }), commonjs()],
+/** The ESM build into `dir`: production unless `isDev`. */
+const esm = (dir, isDev) => ({
+  input: { index: 'src/index.ts', react: 'src/react.ts' },
+  output: {
+    dir,
+    format: 'es',
+    sourcemap: true,
+    chunkFileNames: 'chunks/[name]-[hash].js',
+    // react.js imports the client from index.js beside it, so there is one copy of it, and index.js stays whole.
+    paths: (id) => (id.endsWith('/src/index') ? './index.js' : id),
   },
+  // Let index.js also export what the lazy polyfill chunk shares with it, instead of a third chunk.
+  preserveEntrySignatures: 'allow-extension',
+  external: (id, importer) => id === 'react' || (importer === REACT_ENTRY && id === './index'),
+  plugins: [ts(dir), ...(isDev ? [] : [production()]), nodeResolve({ browser: true }), commonjs()],
+})
+
+/** The script-tag file: development (readable, every message) or production (minified, lean). */
+const legacy = (isDev) => ({
+  input: 'src/legacy.ts',
+  output: {
+    file: isDev ? 'dist/ssekit.legacy.js' : 'dist/ssekit.legacy.min.js',
+    format: 'iife',
+    name: 'SseKit',
+    sourcemap: true,
+    inlineDynamicImports: true,
+    plugins: isDev
+      ? []
+      : [terser({ ecma: 5, safari10: true, compress: { passes: 2 }, format: { comments: /^!|@license/ } })],
+  },
+  plugins: [ts('dist'), ...(isDev ? [] : [production()]), nodeResolve({ browser: true }), commonjs(), es5()],
+})
+
+export default [
+  esm('dist', false),
+  esm('dist/dev', true),
   {
     input: { index: 'src/server/index.ts', cli: 'src/server/cli.ts' },
     output: { dir: 'dist/server', format: 'es', sourcemap: true },
     external: (id) => id.startsWith('node:'),
     plugins: [ts('dist/server')],
   },
-  {
-    input: 'src/legacy.ts',
-    output: [
-      { file: 'dist/ssekit.legacy.js', format: 'iife', name: 'SseKit', sourcemap: true, inlineDynamicImports: true },
-      {
-        file: 'dist/ssekit.legacy.min.js',
-        format: 'iife',
-        name: 'SseKit',
-        sourcemap: true,
-        inlineDynamicImports: true,
-        plugins: [terser({ ecma: 5, safari10: true, compress: { passes: 2 }, format: { comments: /^!|@license/ } })],
-      },
-    ],
-    plugins: [ts('dist'), nodeResolve({ browser: true }), commonjs(), es5()],
-  },
+  legacy(true),
+  legacy(false),
 ]

@@ -27,7 +27,16 @@ const ALLOWED = [
   /^src\/.+\.ts$/,
 ]
 /** Built files nothing imports: the entry points of `exports`, `bin` and the script tag. */
-const ENTRIES = ['index.js', 'react.js', 'server/index.js', 'server/cli.js', 'ssekit.legacy.js', 'ssekit.legacy.min.js']
+const ENTRIES = [
+  'index.js',
+  'react.js',
+  'dev/index.js',
+  'dev/react.js',
+  'server/index.js',
+  'server/cli.js',
+  'ssekit.legacy.js',
+  'ssekit.legacy.min.js',
+]
 /** Modules a declaration file may import besides its neighbours. */
 const TYPE_IMPORTS = /^(react|node:.+)$/
 

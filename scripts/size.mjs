@@ -4,10 +4,10 @@
 // brotli-compressed (quality 11). Each lazily loaded chunk is split off by its dynamic import and measured on its
 // own; the script-tag file is measured as built. Figures are min+gzip bytes with 1 KB = 1024 B.
 //
-// Each bundle has a budget, in min+gzip bytes: what ssekit promises it costs, set a little above its size today.
-// `--check` fails the build when a bundle grows past its budget, so a change that adds bytes has to raise a budget
-// in the open, in the same commit; lower a budget whenever a change makes a bundle smaller. BENCH.md ("Size
-// budgets") says what each budget pays for and why the first targets of 2.0 / 2.5 / 6.0 KB were restated.
+// Each bundle has a budget, in min+gzip bytes: what ssekit promises it costs. Budgets only shrink: `--check` fails
+// the build when a bundle grows past its budget, so a change that adds bytes pays for them in the same bundle; lower
+// a budget whenever a change makes a bundle smaller. What is measured is the production build (the default export
+// condition; `dist/ssekit.legacy.min.js`). BENCH.md ("Size budgets") says what each budget pays for.
 //
 //   node scripts/size.mjs           Markdown tables (sizes, then minified bytes per source module)
 //   node scripts/size.mjs --check   the same, and exit 1 when any bundle is over its budget
@@ -30,7 +30,7 @@ export const ENTRIES = [
   {
     name: 'core + bindings: `createClient, bindButton, bindStatus`',
     names: ['createClient', 'bindButton', 'bindStatus'],
-    budget: 5050,
+    budget: 5010,
   },
 ]
 /** The lazily loaded chunks, by the name of the chunk a dynamic import loads, each with what it imports. */

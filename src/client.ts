@@ -18,6 +18,7 @@
  */
 import { text, toDecoder } from './decode'
 import { SsekitError } from './errors'
+import { getGlobal } from './global'
 import { isOffline, watchLifecycle } from './lifecycle'
 import { checkHeaders, validateOptions } from './options'
 import { nextDelay, resolveRetry } from './retry'
@@ -48,8 +49,9 @@ interface TypeChannel extends Channel {
   list: Array<EventHandler<unknown>>
 }
 
-/** How many delivered ids are remembered to drop replays. */
+/** How many delivered ids are remembered to drop replays, and how many characters they may hold in all. */
 const DEDUPE_WINDOW = 1000
+const DEDUPE_CHARS = 65536
 /** At most this much raw data is quoted in a decode error message. */
 const PREVIEW = 120
 
@@ -88,7 +90,7 @@ export function createClientWith<Events extends EventMap>(
   const channel = (type: string): TypeChannel => channels[type] || (channels[type] = { type, list: [] })
   const ping = channel(PING_EVENT)
   const lost = channel(LOST_EVENT)
-  const seen = createSeenIds(DEDUPE_WINDOW)
+  const seen = createSeenIds(DEDUPE_WINDOW, DEDUPE_CHARS)
 
   const isActive = () => state.status === 'connecting' || state.status === 'open' || state.status === 'reconnecting'
   const watchdog = createWatchdog(heartbeatTimeoutMs, () =>
@@ -99,19 +101,35 @@ export function createClientWith<Events extends EventMap>(
   )
   const touch = watchdog.touch
 
+  /**
+   * Tells every subscriber of a change. A listener that throws is reported and the others still run; one that
+   * changes the state again (a `disconnect()`, say) has told every listener of the newer state, so the older one
+   * goes no further: each listener's last call is always the current state.
+   */
   function dispatch(event: StateEvent): void {
     const next = transition(state, event)
     if (next === state) return
     state = next
-    stateListeners.slice().forEach((listener) => listener(next))
+    const listeners = stateListeners.slice()
+    for (let index = 0; index < listeners.length && state === next; index++) tell(listeners[index], next)
   }
 
+  function tell(listener: (state: ConnectionState) => void, next: ConnectionState): void {
+    try {
+      listener(next)
+    } catch (cause) {
+      report(new SsekitError('A state listener threw', { code: 'handler', url, cause }))
+    }
+  }
+
+  /** Reports an error that does not end the connection: to `onError`, else where the platform reports errors. */
   function report(error: SsekitError): void {
-    if (onError) onError(error)
-    else
-      setTimeout(() => {
-        throw error
-      })
+    if (onError) return onError(error)
+    const root = getGlobal() as { reportError?: (error: unknown) => void }
+    // `reportError` fires the page's `error` event, like an uncaught exception, without unwinding anything; where
+    // there is none (Node), the console: an error thrown from a timer would end the process.
+    if (root.reportError) root.reportError(error)
+    else console.error(error)
   }
 
   function stop(): void {
@@ -167,11 +185,13 @@ export function createClientWith<Events extends EventMap>(
         )
       }
     }
+    const current = generation
     if (isLost) dispatch({ type: 'lost', lost: data as LostNotice })
     if (!origin) origin = messageOrigin || originOf(url)
     const meta = { type, lastEventId, origin, raw }
-    // `on()` and its unbind replace the list rather than change it, so it can be walked as it is.
-    for (let index = 0; index < list.length; index++) call(list[index], data, meta)
+    // `on()` and its unbind replace the list rather than change it, so it can be walked as it is. A handler that
+    // disconnects (or reconnects) ends the walk, as a `disconnect()` before the event would have.
+    for (let index = 0; index < list.length && current === generation; index++) call(list[index], data, meta)
   }
 
   /**
@@ -191,18 +211,22 @@ export function createClientWith<Events extends EventMap>(
       if (reconnecting) return dispatch({ type: 'retry', error })
       if (error.code === 'stalled') {
         stop()
+        const current = generation
         dispatch({ type: 'retry', error })
-        return attempt()
+        return current === generation ? attempt() : undefined
       }
     }
     stop()
+    // `decide` and the subscribers may call disconnect() or connect(): then theirs is the last word.
+    const current = generation
     const delayMs = policy ? nextDelay(policy, state.attempt + 1, error) : null
+    if (current !== generation) return
     if (delayMs === null) {
       unwatchLifecycle()
       return dispatch({ type: 'fail', error })
     }
     dispatch({ type: 'retry', error, delayMs })
-    timer = setTimeout(attempt, delayMs)
+    if (current === generation) timer = setTimeout(attempt, delayMs)
   }
 
   function start(chosen: TransportFactory, current: number): void {
@@ -210,16 +234,20 @@ export function createClientWith<Events extends EventMap>(
     factory = chosen
     dispatch({ type: 'transport', transport: chosen.kind })
     let requestHeaders: Record<string, string> = {}
+    let problem: SsekitError | undefined
     try {
-      if (headers) requestHeaders = checkHeaders(typeof headers === 'function' ? headers() : headers)
+      if (headers && current === generation) {
+        requestHeaders = checkHeaders(typeof headers === 'function' ? headers() : headers)
+      }
     } catch (cause) {
-      return failed(
+      problem =
         cause instanceof SsekitError
           ? cause
-          : new SsekitError('The headers function threw', { code: 'bad-option', url, cause }),
-        false,
-      )
+          : new SsekitError('The headers function threw', { code: 'bad-option', url, cause })
     }
+    // A subscriber or the headers function called disconnect() or connect(): this attempt is not to be made.
+    if (current !== generation) return
+    if (problem) return failed(problem, false)
     connectionId = ''
     watchdog.start()
     const active = () => current === generation
@@ -281,7 +309,10 @@ export function createClientWith<Events extends EventMap>(
       if (isActive()) return
       // Native is chosen here, so that the first state already names it; the polyfill may load later.
       if (!factory && wanted !== 'polyfill') factory = source.native()
+      const current = ++generation
       dispatch({ type: 'connect', transport: factory ? factory.kind : wanted === 'native' ? undefined : 'polyfill' })
+      // A subscriber disconnected (or reconnected) on `connecting`: nothing more is to start here.
+      if (current !== generation) return
       unwatch = watchLifecycle(pauseWhenHidden, {
         pause(reason) {
           if (!isActive()) return
@@ -316,7 +347,7 @@ export function createClientWith<Events extends EventMap>(
     },
     subscribe(listener) {
       stateListeners.push(listener)
-      listener(state)
+      tell(listener, state)
       return (): void => {
         const at = stateListeners.indexOf(listener)
         if (at >= 0) stateListeners.splice(at, 1)

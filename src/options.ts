@@ -1,25 +1,30 @@
+import { DEV } from './dev'
 import { SsekitError } from './errors'
+import { MAX_TIMER } from './retry'
 import type { ClientOptions } from './types'
 
-/** What a rule says: `[test, what is expected]`; the test passes with a truthy result, or throws a more precise error. */
-type Rule = [(value: unknown, all: Record<string, unknown>) => unknown, string]
+/**
+ * What a rule says: `[test, what is expected]`; the test passes with a truthy result, or throws a more precise error.
+ * What is expected is told by the development build only (`DEV && …`: the production build has `false` there).
+ */
+type Rule = [(value: unknown, all: Record<string, unknown>) => unknown, string | false]
 type Rules = Record<string, Rule>
 
 const LINE_BREAK = /[\r\n\0]/
-/** Timers cannot wait longer than 2^31 - 1 ms. */
-const MAX_TIMER = 2147483647
+/** A header name is a token (RFC 9110): visible ASCII but for delimiters. */
+const TOKEN = /^[\w!#$%&'*+.^`|~-]+$/
 
 function fail(name: string, problem: string): never {
   throw new SsekitError('Invalid option ' + name + ': ' + problem, { code: 'bad-option' })
 }
 
-const is = (type: string, expected: string): Rule => [(value) => typeof value === type, expected]
-const isFunction = is('function', 'a function')
-const isBoolean = is('boolean', 'a boolean')
+const is = (type: string): Rule => [(value) => typeof value === type, DEV && 'a ' + type]
+const isFunction = is('function')
+const isBoolean = is('boolean')
 const isNumber = (min: number | string, max: number): Rule => [
   (value, all) =>
     typeof value === 'number' && value >= (typeof min === 'string' ? (all[min] as number) || 0 : min) && value <= max,
-  'a number from ' + min + ' to ' + max,
+  DEV && 'a number from ' + min + ' to ' + max,
 ]
 
 /** How a value is shown in a message: never a function's source or an object's contents. */
@@ -42,24 +47,34 @@ function distance(a: string, b: string): number {
   return row[b.length]
 }
 
-/** Checks every key of `given` against `rules`: unknown names get a "did you mean", bad values what was expected. */
+/** The "did you mean" hint for an unknown option name: the known name at most two edits away, if any. */
+function hint(key: string, rules: Rules, prefix: string): string {
+  const lower = key.toLowerCase()
+  const best = Object.keys(rules).filter((name) => distance(lower, name.toLowerCase()) <= 2)[0]
+  return best ? '; did you mean "' + prefix + best + '"?' : ''
+}
+
+/**
+ * Checks every key of `given` against `rules`. Both builds name the option; the development build also gives
+ * unknown names a "did you mean" and bad values what was expected and what was given.
+ */
 function check(given: object, rules: Rules, prefix: string): true {
   const all = given as Record<string, unknown>
   for (const key in all) {
-    const rule = rules[key]
+    // Own rules only: `constructor` or `__proto__` is an unknown option, not a member of Object.prototype.
+    const rule = Object.prototype.hasOwnProperty.call(rules, key) ? rules[key] : undefined
     const value = all[key]
-    if (!rule) {
-      const lower = key.toLowerCase()
-      const best = Object.keys(rules).filter((name) => distance(lower, name.toLowerCase()) <= 2)[0]
-      fail(prefix + key, 'unknown option' + (best ? '; did you mean "' + prefix + best + '"?' : ''))
+    if (!rule) fail(prefix + key, 'unknown option' + (DEV ? hint(key, rules, prefix) : ''))
+    if (value !== undefined && !rule[0](value, all)) {
+      fail(prefix + key, DEV ? 'expected ' + rule[1] + ', got ' + show(value) : 'bad value')
     }
-    if (value !== undefined && !rule[0](value, all)) fail(prefix + key, 'expected ' + rule[1] + ', got ' + show(value))
   }
   return true
 }
 
 /**
- * Checks a header map: string values with no CR, LF or NUL, which would split or smuggle a header.
+ * Checks a header map: names that are tokens, string values with no CR, LF or NUL, which would split or smuggle
+ * a header. Refused at once: a request with such a header fails every attempt, and no retry can fix it.
  * @param headers - the map to check
  * @internal
  */
@@ -69,7 +84,8 @@ export function checkHeaders(headers: unknown): Record<string, string> {
   for (const name in map) {
     const value = map[name]
     if (typeof value !== 'string') fail('headers', '"' + name + '" is not a string')
-    if (LINE_BREAK.test(name) || LINE_BREAK.test(value)) fail('headers', '"' + name + '" contains CR, LF or NUL')
+    if (!TOKEN.test(name)) fail('headers', '"' + name + '" is not a valid header name')
+    if (LINE_BREAK.test(value)) fail('headers', '"' + name + '" contains CR, LF or NUL')
   }
   return map as Record<string, string>
 }
@@ -80,6 +96,7 @@ const RETRY: Rules = {
   factor: isNumber(1, 100),
   jitter: isNumber(0, 1),
   maxAttempts: isNumber(0, Infinity),
+  maxRetryAfterMs: isNumber(0, MAX_TIMER),
   decide: isFunction,
   random: isFunction,
 }
@@ -87,7 +104,7 @@ const RETRY: Rules = {
 const OPTIONS: Rules = {
   transport: [
     (value) => ['auto', 'native', 'polyfill'].indexOf(value as string) >= 0,
-    '"auto", "native" or "polyfill"',
+    DEV && '"auto", "native" or "polyfill"',
   ],
   withCredentials: isBoolean,
   headers: [
@@ -96,23 +113,26 @@ const OPTIONS: Rules = {
         fail('headers', 'native EventSource cannot send headers; use transport "polyfill" or "auto"')
       return typeof value === 'function' || checkHeaders(value)
     },
-    'a function or an object of strings',
+    DEV && 'a function or an object of strings',
   ],
-  lastEventId: [(value) => typeof value === 'string' && !LINE_BREAK.test(value), 'a string without CR, LF or NUL'],
+  lastEventId: [
+    (value) => typeof value === 'string' && !LINE_BREAK.test(value),
+    DEV && 'a string without CR, LF or NUL',
+  ],
   decode: [
     (value) => value === 'json' || value === 'text' || typeof value === 'function',
-    '"json", "text" or a function',
+    DEV && '"json", "text" or a function',
   ],
   retry: [
     (value) =>
       value === false ||
       value === 'transport' ||
       (!!value && typeof value === 'object' && check(value, RETRY, 'retry.')),
-    'an object, "transport" or false',
+    DEV && 'an object, "transport" or false',
   ],
   lastEventIdParam: [
     (value) => typeof value === 'string' && /^[\w.~-]+$/.test(value),
-    'a URL-safe query parameter name',
+    DEV && 'a URL-safe query parameter name',
   ],
   onError: isFunction,
   heartbeatTimeoutMs: isNumber(0, MAX_TIMER),

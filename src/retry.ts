@@ -8,6 +8,7 @@ export interface RetryPolicy {
   factor: number
   jitter: number
   maxAttempts: number
+  maxRetryAfterMs: number
   decide?: RetryDecision
   random: () => number
 }
@@ -19,8 +20,12 @@ export const RETRY_DEFAULTS: RetryPolicy = {
   factor: 2,
   jitter: 0.5,
   maxAttempts: Infinity,
+  maxRetryAfterMs: 600000,
   random: Math.random,
 }
+
+/** The longest delay a timer can wait (2^31 - 1 ms); a longer one fires at once. @internal */
+export const MAX_TIMER = 2147483647
 
 /**
  * Fills in the defaults of a retry policy.
@@ -54,7 +59,9 @@ export function isRetryable(error: SsekitError): boolean {
 /**
  * The pure retry policy: the delay before attempt number `attempt` after `error`, or `null` to stop.
  * Exponential backoff `initialDelayMs * factor^(attempt - 1)` capped at `maxDelayMs`, less up to `jitter` of it at
- * random; a server's `Retry-After` is a floor; `maxAttempts` is a hard cap; `decide` can override the rest.
+ * random; a server's `Retry-After` is a floor, honoured up to `maxRetryAfterMs` (a longer one waits that long, never
+ * less than the backoff); `maxAttempts` is a hard cap; `decide` can override the rest. Every delay is at most what a
+ * timer can wait.
  *
  * @param policy - the resolved policy
  * @param attempt - the attempt to schedule, 1 for the first retry
@@ -65,11 +72,12 @@ export function isRetryable(error: SsekitError): boolean {
 export function nextDelay(policy: RetryPolicy, attempt: number, error: SsekitError): number | null {
   if (attempt > policy.maxAttempts) return null
   const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * Math.pow(policy.factor, attempt - 1))
-  const backoff = Math.max(Math.round(base * (1 - policy.jitter * policy.random())), error.retryAfterMs || 0)
+  const retryAfter = Math.min(error.retryAfterMs || 0, policy.maxRetryAfterMs)
+  const backoff = Math.min(Math.max(Math.round(base * (1 - policy.jitter * policy.random())), retryAfter), MAX_TIMER)
   const delayMs = isRetryable(error) ? backoff : null
   const decision = policy.decide ? policy.decide({ error, attempt, delayMs }) : undefined
   if (decision === false) return null
   if (decision === true) return backoff
-  if (typeof decision === 'number' && decision >= 0) return decision
+  if (typeof decision === 'number' && decision >= 0) return Math.min(decision, MAX_TIMER)
   return delayMs
 }

@@ -1,6 +1,7 @@
 /**
- * A bounded memory of event ids: the last `size` ids added, found by identity. Ids are opaque strings (the spec
- * says nothing of their order), so a replay is recognised by having been seen, never by comparing numbers.
+ * A bounded memory of event ids: the last ids added, at most `size` of them and `maxChars` characters in all,
+ * found by identity. Ids are opaque strings (the spec says nothing of their order), so a replay is recognised by
+ * having been seen, never by comparing numbers. An id longer than `maxChars` is not remembered at all.
  * @internal
  */
 export interface SeenIds {
@@ -10,21 +11,30 @@ export interface SeenIds {
 }
 
 /**
- * Creates a {@link SeenIds} holding at most `size` ids: a lookup table plus a ring that says which id to forget.
+ * Creates a {@link SeenIds}: a lookup table plus a ring, oldest first, that says which id to forget.
  * @internal
  */
-export function createSeenIds(size: number): SeenIds {
+export function createSeenIds(size: number, maxChars: number): SeenIds {
   const table: Record<string, boolean> = Object.create(null)
   const ring: string[] = []
-  let at = 0
+  // The oldest id is ring[head]; `count` ids of `chars` characters in all are held.
+  let head = 0
+  let count = 0
+  let chars = 0
   return {
     has: (id) => table[id] === true,
     add(id) {
-      const oldest = ring[at]
-      if (oldest !== undefined) delete table[oldest]
-      ring[at] = id
+      if (id.length > maxChars) return
+      while (count && (count === size || chars + id.length > maxChars)) {
+        const oldest = ring[head]
+        delete table[oldest]
+        chars -= oldest.length
+        head = (head + 1) % size
+        count--
+      }
+      ring[(head + count++) % size] = id
+      chars += id.length
       table[id] = true
-      at = (at + 1) % size
     },
   }
 }

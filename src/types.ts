@@ -193,6 +193,12 @@ export interface RetryOptions {
   jitter?: number
   /** Attempts after which the client gives up and closes. @defaultValue Infinity */
   maxAttempts?: number
+  /**
+   * The longest server `Retry-After` honoured: a longer one waits this long (never less than the backoff), so a
+   * server cannot park the client for days. Every delay is also capped at 2^31 - 1 ms, the longest a timer can wait.
+   * @defaultValue 600000 (10 minutes)
+   */
+  maxRetryAfterMs?: number
   /** Per-failure override of the default rules. */
   decide?: RetryDecision
   /** Source of randomness for jitter, for tests. @defaultValue Math.random */

@@ -120,7 +120,8 @@ function bind(
   render: (state: ConnectionState) => void,
   cleanup?: () => void,
 ): Unsubscribe {
-  registry.get(element)?.()
+  const previous = registry.get(element)
+  if (previous) previous()
   let isBound = true
   // The client may call listeners it has already removed if it notifies from a copy of its list.
   const unsubscribe = client.subscribe((state) => {
@@ -130,7 +131,7 @@ function bind(
     if (!isBound) return
     isBound = false
     unsubscribe()
-    cleanup?.()
+    if (cleanup) cleanup()
     // A later binding of this element has its own entry; leave it in place.
     if (registry.get(element) === unbind) registry.delete(element)
   }
@@ -163,8 +164,8 @@ function bind(
  * @public
  */
 export function bindButton(client: BindableClient, button: HTMLElement, options: BindButtonOptions = {}): Unsubscribe {
-  const connectText = options.connectText ?? 'Connect'
-  const disconnectText = options.disconnectText ?? 'Disconnect'
+  const connectText = options.connectText || 'Connect'
+  const disconnectText = options.disconnectText || 'Disconnect'
   const onClick = (): void => {
     if (isStopped(client.state.status)) client.connect()
     else client.disconnect()
@@ -210,8 +211,8 @@ export function bindButton(client: BindableClient, button: HTMLElement, options:
  * @public
  */
 export function bindStatus(client: BindableClient, element: Element, options: BindStatusOptions = {}): Unsubscribe {
-  const texts = options.texts ?? {}
-  const classNames = options.classNames ?? {}
+  const texts = options.texts || {}
+  const classNames = options.classNames || {}
   const render = (state: ConnectionState): void => {
     const text = texts[state.status] ?? defaultTexts[state.status]
     element.textContent = typeof text === 'function' ? text(state) : text
@@ -231,7 +232,7 @@ function swapClasses(
   classNames: Partial<Record<ConnectionStatus, string>>,
   status: ConnectionStatus,
 ): void {
-  const split = (value: string | undefined): string[] => (value ?? '').split(/\s+/).filter(Boolean)
+  const split = (value: string | undefined): string[] => (value || '').split(/\s+/).filter(Boolean)
   const current = split(classNames[status])
   for (const key in classNames) {
     split(classNames[key as ConnectionStatus]).forEach((name) => {

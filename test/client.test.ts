@@ -278,6 +278,13 @@ describe('transports and headers', () => {
     expect(client.state.error?.code).toBe('bad-option')
   })
 
+  test('a headers function returning a name that is no token closes with bad-option, not retried', () => {
+    const { fake, client } = setup({ headers: () => ({ 'X Bad': 'a' }) }, 'polyfill')
+    client.connect()
+    expect(client.state).toMatchObject({ status: 'closed', error: { code: 'bad-option' } })
+    expect(fake.connections).toHaveLength(0)
+  })
+
   test('transport native where there is none closes with unavailable', () => {
     const { client } = setup({ transport: 'native' }, 'polyfill')
     client.connect()

@@ -28,6 +28,16 @@ test.each([
   [{ retry: { random: {} } }, /retry\.random: expected a function, got object$/],
   [{ transport: ['auto'] }, /transport: expected "auto", "native" or "polyfill", got object/],
   [null, /options: expected an object/],
+  [{ retry: { maxRetryAfterMs: -1 } }, /retry\.maxRetryAfterMs: expected a number from 0 to 2147483647/],
+  // Names of Object.prototype members are unknown options like any other, never rules of their own.
+  [JSON.parse('{"constructor": 1}'), /constructor: unknown option/],
+  [JSON.parse('{"toString": 1}'), /toString: unknown option/],
+  [JSON.parse('{"__proto__": 1}'), /__proto__: unknown option/],
+  [{ retry: JSON.parse('{"hasOwnProperty": 1}') }, /retry\.hasOwnProperty: unknown option/],
+  // A header name must be a token: a request carrying "X Bad" would fail every attempt, so it is refused at once.
+  [{ headers: { 'X Bad': 'a' } }, /headers: "X Bad" is not a valid header name/],
+  [{ headers: { 'X:A': 'a' } }, /headers: "X:A" is not a valid header name/],
+  [{ headers: { '': 'a' } }, /headers: "" is not a valid header name/],
 ])('%o is refused', (options, message) => {
   expect(() => create(options)).toThrow(message)
   try {

@@ -53,6 +53,23 @@ describe('retry policy', () => {
     expect(nextDelay(noJitter, 6, failure('http-status', 503, 7000))).toBe(30000)
   })
 
+  test('Retry-After is honoured up to maxRetryAfterMs, and past it never retries sooner than the backoff', () => {
+    // The default ceiling is 10 minutes: a server asking for 34 days gets 10 minutes, not a retry at once.
+    expect(nextDelay(noJitter, 1, failure('http-status', 503, 3_000_000_000))).toBe(600_000)
+    const policy = resolveRetry({ jitter: 0, maxRetryAfterMs: 2000 })
+    expect(nextDelay(policy, 1, failure('http-status', 503, 5000))).toBe(2000)
+    // Past the ceiling, the policy's own delay still holds when it is the longer one.
+    expect(nextDelay(policy, 4, failure('http-status', 503, 5000))).toBe(8000)
+  })
+
+  test('every delay fits a timer (at most 2^31 - 1 ms), whatever the policy, the server or decide says', () => {
+    const huge = resolveRetry({ jitter: 0, initialDelayMs: 2 ** 31 - 1, maxDelayMs: 2 ** 31 - 1 })
+    expect(nextDelay(huge, 30, failure('network'))).toBe(2 ** 31 - 1)
+    const lax = resolveRetry({ jitter: 0, maxRetryAfterMs: 2 ** 31 - 1 })
+    expect(nextDelay(lax, 1, failure('http-status', 503, 2.5e14))).toBe(2 ** 31 - 1)
+    expect(nextDelay(resolveRetry({ decide: () => 1e12 }), 1, failure('network'))).toBe(2 ** 31 - 1)
+  })
+
   test('the decide hook sees the default and can override it', () => {
     const seen: unknown[] = []
     const policy = resolveRetry({

@@ -43,7 +43,8 @@ export function eventSourceFactory(
 ): TransportFactory {
   const factory = (request: TransportRequest, handlers: TransportHandlers) => {
     const source = open(request)
-    const listening: Record<string, boolean> = {}
+    // No prototype: an event may be named `constructor` or `__proto__` like any other.
+    const listening: Record<string, boolean> = Object.create(null)
     let closed = false
     // The same for every event of one connection, so read from the first only (the polyfill's events have none).
     let origin: string | undefined

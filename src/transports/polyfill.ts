@@ -37,15 +37,24 @@ export function polyfillTransport(Polyfill: PolyfillConstructor): TransportFacto
   return eventSourceFactory(
     'polyfill',
     (request) => {
-      const headers: Record<string, string> = {}
-      for (const name in request.headers) headers[name] = request.headers[name]
+      const headers: Record<string, string> = { ...request.headers }
       if (request.lastEventId) headers['Last-Event-ID'] = request.lastEventId
-      return new Polyfill(request.url, {
+      const stream = fetchStream(request.maxEventLength, request.onActivity)
+      const source = new Polyfill(request.url, {
         withCredentials: request.withCredentials,
         headers,
         lastEventIdQueryParameterName: request.lastEventIdParam,
-        Transport: fetchStream(request.maxEventLength, request.onActivity),
+        Transport: stream && stream.Transport,
       })
+      // The polyfill holds no abort handle of the fetch stream (see fetchStream): closing aborts it here.
+      if (stream) {
+        const close = source.close
+        source.close = () => {
+          close.call(source)
+          stream.abort()
+        }
+      }
+      return source
     },
     (event, request) => {
       const { status, statusText, headers, error } = event as unknown as PolyfillErrorEvent
@@ -56,11 +65,10 @@ export function polyfillTransport(Polyfill: PolyfillConstructor): TransportFacto
           ? error
           : new SsekitError('Connection lost: GET ' + url, { code: 'network', url, cause: error || event })
       }
-      // The polyfill reports only responses it refused; its content-type test is the judge of that.
-      return (
-        responseError(url, status, statusText, headers) ||
-        new SsekitError('Refused the response: GET ' + url, { code: 'content-type', status, url })
-      )
+      // The polyfill reports only responses it refused, by the same content-type test: one it accepted can only
+      // come here without headers, and is then told as a wrong content type.
+      return (responseError(url, status, statusText, headers) ||
+        responseError(url, status, statusText, undefined)) as SsekitError
     },
     // When the polyfill reconnects by itself (retry: 'transport'), it re-sends these headers: make them resume
     // from the last event. [spec] An empty last event ID buffer means no Last-Event-ID header.

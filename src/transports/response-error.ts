@@ -11,7 +11,9 @@ export interface HeaderReader {
  */
 export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
   if (!value) return undefined
-  if (/^\d+$/.test(value.trim())) return parseInt(value, 10) * 1000
+  // Delay-seconds is digits; `+` also reads them, with white space around (and is lenient past that).
+  const seconds = +value
+  if (seconds >= 0) return seconds * 1000
   const at = Date.parse(value)
   return at === at ? Math.max(0, at - now) : undefined
 }

@@ -13,7 +13,7 @@ let stats: FaultStats
 const started: Array<{ disconnect(): void }> = []
 
 // The polyfill logs refused responses and dropped connections with console.error: expected here, nothing else is.
-const NOISE = /^(EventSource's response has |TypeError: terminated|SsekitError: A line longer than)/
+const NOISE = /^(EventSource's response has |TypeError: terminated|SsekitError: An event longer than)/
 const logged: string[] = []
 
 beforeAll(async () => {
