@@ -42,6 +42,12 @@ export const LAZY = [
     budget: 5750,
   },
   {
+    chunk: 'fetch-chunk',
+    name: 'lazy fetch chunk(s), loaded on first fetch `connect()` (headers, method or body, or no EventSource)',
+    column: 'fetch',
+    budget: 2048,
+  },
+  {
     chunk: 'probe',
     name: 'lazy second-look chunk(s), loaded when native refuses a response',
     column: 'second look',

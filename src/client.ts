@@ -24,7 +24,7 @@ import { checkHeaders, validateOptions } from './options'
 import { nextDelay, resolveRetry } from './retry'
 import { LOST_EVENT, PING_EVENT } from './protocol'
 import { createSeenIds } from './seen-ids'
-import { IDLE, transition, type StateEvent } from './state'
+import { IDLE, isActive, transition, type StateEvent } from './state'
 import type { Channel, Transport, TransportFactory } from './transports/types'
 import { originOf } from './transports/url'
 import {
@@ -38,10 +38,14 @@ import {
 } from './types'
 import { createWatchdog } from './watchdog'
 
-/** Where the transports come from: entry points wire these (lazy polyfill for ESM, bundled for the script tag). @internal */
+/**
+ * Where the transports come from: entry points wire these (fetch and the polyfill loaded lazily for ESM, the
+ * polyfill bundled for the script tag). `lazy` is given the `transport` option (`'auto'`, `'fetch'` or
+ * `'polyfill'`) and decides from what the platform has. @internal
+ */
 export interface TransportSource {
   native(): TransportFactory | undefined
-  polyfill(done: (factory: TransportFactory) => void, failed: (cause: unknown) => void): void
+  lazy(wanted: string, done: (factory: TransportFactory) => void, failed: (cause: unknown) => void): void
 }
 
 /** The handlers of one event type; `on()` and its unbind replace `list` rather than change it. */
@@ -65,13 +69,16 @@ export function createClientWith<Events extends EventMap>(
   options: ClientOptions = {},
 ): Client<Events> {
   validateOptions(url, options)
-  const { withCredentials = false, headers, onError, lastEventIdParam = 'lastEventId' } = options
+  const { withCredentials = false, headers, method = 'GET', body, onError, lastEventIdParam = 'lastEventId' } = options
   const { heartbeatTimeoutMs = 45000, maxEventLength = 4194304, pauseWhenHidden = false } = options
   const decode = toDecoder(options.decode)
   const json = toDecoder('json')
   const mode = options.retry === undefined ? resolveRetry() : options.retry
   const policy = typeof mode === 'object' ? resolveRetry(mode) : undefined
-  const wanted = options.transport || (headers ? 'polyfill' : 'auto')
+  const wanted = options.transport || 'auto'
+  // Native EventSource can only GET, without headers (a body is only valid with another method): anything more needs
+  // a lazily loaded transport, whose loader also refuses `transport: 'native'` for such a request.
+  const isNative = !headers && method === 'GET' && (wanted === 'native' || wanted === 'auto')
 
   let state: ConnectionState = IDLE
   let lastEventId = options.lastEventId || ''
@@ -92,7 +99,6 @@ export function createClientWith<Events extends EventMap>(
   const lost = channel(LOST_EVENT)
   const seen = createSeenIds(DEDUPE_WINDOW, DEDUPE_CHARS)
 
-  const isActive = () => state.status === 'connecting' || state.status === 'open' || state.status === 'reconnecting'
   const watchdog = createWatchdog(heartbeatTimeoutMs, () =>
     failed(
       new SsekitError('Nothing arrived for ' + heartbeatTimeoutMs + ' ms: GET ' + url, { code: 'stalled', url }),
@@ -256,6 +262,9 @@ export function createClientWith<Events extends EventMap>(
         url,
         withCredentials,
         headers: requestHeaders,
+        method,
+        body,
+        spec: mode === 'transport',
         lastEventId,
         lastEventIdParam,
         maxEventLength,
@@ -277,23 +286,14 @@ export function createClientWith<Events extends EventMap>(
     timer = undefined
     if (isOffline()) return dispatch({ type: 'wait', reason: 'offline' })
     if (factory) return start(factory, current)
-    if (wanted === 'native') {
-      return failed(
-        new SsekitError(
-          'No native EventSource here: use transport "polyfill" or the script-tag build, which bundles one',
-          {
-            code: 'unavailable',
-            url,
-          },
-        ),
-        false,
-      )
-    }
-    source.polyfill(
+    // The lazy loader also says why a transport asked for by name cannot run here (native where there is none), or
+    // why its chunk did not load.
+    source.lazy(
+      wanted,
       (loaded) => start(loaded, current),
       (cause) =>
         current === generation &&
-        failed(new SsekitError('Could not load the EventSource polyfill', { code: 'unavailable', url, cause }), false),
+        failed(new SsekitError('No transport: ' + cause, { code: 'unavailable', url, cause }), false),
     )
   }
 
@@ -306,16 +306,17 @@ export function createClientWith<Events extends EventMap>(
       return lastEventId
     },
     connect() {
-      if (isActive()) return
-      // Native is chosen here, so that the first state already names it; the polyfill may load later.
-      if (!factory && wanted !== 'polyfill') factory = source.native()
+      if (isActive(state)) return
+      // Native is chosen here, so that the first state already names it. A lazy transport loads later: `auto`
+      // names fetch until the fetch chunk finds that it cannot stream and hands over the polyfill.
+      if (!factory && isNative) factory = source.native()
       const current = ++generation
-      dispatch({ type: 'connect', transport: factory ? factory.kind : wanted === 'native' ? undefined : 'polyfill' })
+      dispatch({ type: 'connect', transport: factory ? factory.kind : wanted === 'auto' ? 'fetch' : wanted })
       // A subscriber disconnected (or reconnected) on `connecting`: nothing more is to start here.
       if (current !== generation) return
       unwatch = watchLifecycle(pauseWhenHidden, {
         pause(reason) {
-          if (!isActive()) return
+          if (!isActive(state)) return
           stop()
           dispatch({ type: 'wait', reason })
         },

@@ -1,15 +1,16 @@
 import { createClientWith } from './client'
-import { loadPolyfill } from './transports/load-polyfill'
+import { loadTransport } from './transports/load'
 import { nativeTransport } from './transports/native'
 import type { Client, ClientOptions, EventMap } from './types'
 
-const transports = { native: () => nativeTransport(), polyfill: loadPolyfill }
+const transports = { native: nativeTransport, lazy: loadTransport }
 
 /**
  * Creates a client for one SSE stream. Nothing is requested until `connect()`.
  *
  * @param url - the stream URL, absolute or relative to the page
- * @param options - transport, headers, decoding and retry policy; bad values throw a `bad-option` SsekitError
+ * @param options - transport, headers, method and body, decoding and retry policy; bad values throw a `bad-option`
+ *   SsekitError
  * @example
  * ```ts
  * type Events = { date: string; tick: { n: number } }

@@ -114,11 +114,8 @@ function construct(this: unknown, message: string, details: ErrorDetails): Sseki
   const error = new Error(message) as Writable<SsekitError>
   Object.setPrototypeOf(error, this instanceof SsekitError ? Object.getPrototypeOf(this) : SsekitError.prototype)
   error.name = 'SsekitError'
-  error.code = details.code
-  error.status = details.status
-  error.url = details.url
-  error.retryAfterMs = details.retryAfterMs
-  error.cause = details.cause
+  // Every detail given (code, status, url, retryAfterMs, cause) becomes a property of the same name.
+  for (const key in details) (error as unknown as Record<string, unknown>)[key] = details[key as keyof ErrorDetails]
   return error
 }
 construct.prototype = Object.create(Error.prototype)

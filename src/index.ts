@@ -23,6 +23,7 @@ export { LOST_EVENT, PING_EVENT } from './protocol'
 export type { ErrorCode, ErrorDetails, SsekitErrorConstructor } from './errors'
 export type { EventSourceLike } from './transports/types'
 export type {
+  BodyOption,
   Client,
   ClientOptions,
   ConnectionState,

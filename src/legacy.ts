@@ -1,6 +1,7 @@
 /**
  * The script-tag entry: one ES5 file with event-source-polyfill inside, exposing the global `SseKit`.
- * `transport: 'auto'` uses the browser's EventSource where there is one and the bundled polyfill elsewhere.
+ * `transport: 'auto'` uses the browser's EventSource where there is one and the request needs nothing more, and the
+ * bundled polyfill elsewhere. It has no fetch transport: every transport that is not native is the polyfill here.
  */
 import { createClientWith } from './client'
 import { SsekitError, isSsekitError } from './errors'
@@ -11,8 +12,9 @@ import { bindButton, bindStatus } from './ui'
 import { version } from './version'
 
 const transports = {
-  native: () => nativeTransport(),
-  polyfill: (done: (factory: typeof polyfill) => void) => done(polyfill),
+  // Where there is no EventSource, the bundled polyfill is this file's native: the first state names it.
+  native: () => nativeTransport() || polyfill,
+  lazy: (_wanted: string, done: (factory: typeof polyfill) => void) => done(polyfill),
 }
 
 function createClient<Events extends EventMap = Record<string, string>>(

@@ -103,14 +103,14 @@ const RETRY: Rules = {
 
 const OPTIONS: Rules = {
   transport: [
-    (value) => ['auto', 'native', 'polyfill'].indexOf(value as string) >= 0,
-    DEV && '"auto", "native" or "polyfill"',
+    (value) => ['auto', 'native', 'fetch', 'polyfill'].indexOf(value as string) >= 0,
+    DEV && '"auto", "native", "fetch" or "polyfill"',
   ],
   withCredentials: isBoolean,
   headers: [
     (value, all) => {
       if (all.transport === 'native')
-        fail('headers', 'native EventSource cannot send headers; use transport "polyfill" or "auto"')
+        fail('headers', 'native EventSource cannot send headers; use transport "fetch" or "auto"')
       return typeof value === 'function' || checkHeaders(value)
     },
     DEV && 'a function or an object of strings',
@@ -118,6 +118,16 @@ const OPTIONS: Rules = {
   lastEventId: [
     (value) => typeof value === 'string' && !LINE_BREAK.test(value),
     DEV && 'a string without CR, LF or NUL',
+  ],
+  // The polyfill only GETs; so does native EventSource, whose lazy loader says so (client.ts, fetch-chunk.ts).
+  method: [
+    (value, all) => /^[A-Z]+$/.test(value as string) && (value === 'GET' || all.transport !== 'polyfill'),
+    DEV && 'an upper-case method (polyfill: GET)',
+  ],
+  body: [
+    (value, all) =>
+      (typeof value === 'string' || typeof value === 'function') && !/^(GET|HEAD)?$/.test((all.method as string) || ''),
+    DEV && 'a string or a function, with a method',
   ],
   decode: [
     (value) => value === 'json' || value === 'text' || typeof value === 'function',

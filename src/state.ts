@@ -18,6 +18,14 @@ export type StateEvent =
   | { type: 'lost'; lost: LostNotice }
   | { type: 'disconnect' }
 
+/**
+ * Whether a connection is wanted: connecting, open, or reconnecting.
+ * @internal
+ */
+export function isActive({ status }: ConnectionState): boolean {
+  return status === 'connecting' || status === 'open' || status === 'reconnecting'
+}
+
 /** The state of a client that has never connected. @internal */
 export const IDLE: ConnectionState = { status: 'idle', attempt: 0 }
 
@@ -35,7 +43,7 @@ export const IDLE: ConnectionState = { status: 'idle', attempt: 0 }
  */
 export function transition(state: ConnectionState, event: StateEvent): ConnectionState {
   const { status, attempt } = state
-  const active = status === 'connecting' || status === 'open' || status === 'reconnecting'
+  const active = isActive(state)
   const next = (changes: Partial<ConnectionState> & Pick<ConnectionState, 'status' | 'attempt'>): ConnectionState => {
     const result: { -readonly [K in keyof ConnectionState]: ConnectionState[K] } = changes
     if (state.transport) result.transport = state.transport

@@ -45,17 +45,18 @@ export interface LostNotice {
 }
 
 /**
- * Which EventSource implementation carries the stream.
+ * What carries the stream: the browser's `EventSource` (`native`), `fetch` with a streaming body (`fetch`), or
+ * event-source-polyfill (`polyfill`).
  *
  * @example
  * ```ts
  * client.subscribe((state) => {
- *   if (state.transport === 'polyfill') console.info('using the polyfill')
+ *   if (state.transport === 'fetch') console.info('streaming over fetch')
  * })
  * ```
  * @public
  */
-export type TransportKind = 'native' | 'polyfill'
+export type TransportKind = 'native' | 'fetch' | 'polyfill'
 
 /**
  * A snapshot of the connection. The same object is returned until something changes, so it can be handed to
@@ -206,6 +207,17 @@ export interface RetryOptions {
 }
 
 /**
+ * A request body, or a function that computes it before each attempt (fetch transport only).
+ *
+ * @example
+ * ```ts
+ * createClient('/chat/stream', { method: 'POST', body: () => JSON.stringify({ after: lastSeenId() }) })
+ * ```
+ * @public
+ */
+export type BodyOption = string | (() => string)
+
+/**
  * Request headers, or a function that computes them before each attempt.
  *
  * @example
@@ -227,12 +239,20 @@ export type HeadersOption = Record<string, string> | (() => Record<string, strin
  * @public
  */
 export interface ClientOptions {
-  /** Which EventSource to use; `'auto'` picks native where it exists and headers are not needed. @defaultValue 'auto' */
+  /**
+   * What carries the stream. `'auto'` picks native `EventSource` where it exists and the request needs nothing
+   * else (no headers, method or body); `fetch` otherwise, and where there is no EventSource (Node, workers); the
+   * polyfill only where `fetch` cannot stream. @defaultValue 'auto'
+   */
   transport?: 'auto' | TransportKind
-  /** Send cookies and auth on cross-origin requests. @defaultValue false */
+  /** Send cookies and auth on cross-origin requests (fetch: `credentials: 'include'`). @defaultValue false */
   withCredentials?: boolean
-  /** Request headers (polyfill transport only), or a function called before every attempt. */
+  /** Request headers (fetch and polyfill transports), or a function called before every attempt. */
   headers?: HeadersOption
+  /** The HTTP method (fetch transport only). @defaultValue 'GET' */
+  method?: string
+  /** The request body (fetch transport only, with a method other than GET), or a function called before every attempt. */
+  body?: BodyOption
   /** The event id to resume from on the first connection. */
   lastEventId?: string
   /** How event data is decoded. @defaultValue 'text' */

@@ -44,7 +44,11 @@ const CASES: Array<[options: unknown, lean: string, full: string]> = [
     'Invalid option retyr: unknown option; did you mean "retry"?',
   ],
   [{ retry: { jitter: 2 } }, 'Invalid option retry.jitter: bad value', 'expected a number from 0 to 1, got 2'],
-  [{ transport: 'ws' }, 'Invalid option transport: bad value', 'expected "auto", "native" or "polyfill", got "ws"'],
+  [
+    { transport: 'ws' },
+    'Invalid option transport: bad value',
+    'expected "auto", "native", "fetch" or "polyfill", got "ws"',
+  ],
   [JSON.parse('{"constructor": 1}'), 'Invalid option constructor: unknown option', 'constructor: unknown option'],
   [{ headers: { 'X Bad': 'a' } }, 'Invalid option headers: "X Bad" is not a valid header name', 'is not a valid'],
 ]

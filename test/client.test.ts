@@ -1,13 +1,14 @@
 /** @jest-environment node */
 import { createClientWith } from '../src/client'
+import { load } from '../src/transports/fetch-chunk'
 import type { SsekitError } from '../src/errors'
-import type { ClientOptions, EventMap } from '../src/types'
+import type { ClientOptions, EventMap, TransportKind } from '../src/types'
 import { createFakeTransport } from './helpers/fake-transport'
 import { record } from './helpers/record'
 
 type Events = { date: string; tick: { n: number }; error: string; open: string; message: string }
 
-function setup(options: ClientOptions = {}, kind: 'native' | 'polyfill' = 'native') {
+function setup(options: ClientOptions = {}, kind: TransportKind = 'native') {
   const fake = createFakeTransport(kind)
   const errors: SsekitError[] = []
   const client = createClientWith<Events>(fake.source, '/stream', {
@@ -260,19 +261,54 @@ describe('retry', () => {
 })
 
 describe('transports and headers', () => {
-  test('headers select the polyfill under auto and a function is called before each attempt', () => {
+  test('headers select the lazy transport under auto, even where native exists; a function is called before each attempt', () => {
     let token = 0
-    const { fake, client } = setup({ headers: () => ({ Authorization: 'Bearer ' + ++token }) }, 'polyfill')
+    const { fake, client } = setup({ headers: () => ({ Authorization: 'Bearer ' + ++token }) }, 'fetch')
     client.connect()
-    expect(client.state.transport).toBe('polyfill')
+    expect(client.state.transport).toBe('fetch')
+    expect(fake.wanted).toEqual(['auto'])
     expect(fake.last.request.headers).toEqual({ Authorization: 'Bearer 1' })
     fake.last.drop()
     jest.advanceTimersByTime(1000)
     expect(fake.last.request.headers).toEqual({ Authorization: 'Bearer 2' })
   })
 
+  test('method and body go to the lazy transport; a body function is called before each attempt', () => {
+    let n = 0
+    const { fake, client } = setup({ method: 'POST', body: () => 'attempt ' + ++n }, 'fetch')
+    client.connect()
+    expect(client.state.transport).toBe('fetch')
+    // The transport calls a body function itself, before each request it sends (its own reconnections too).
+    const body = fake.last.request.body as () => string
+    expect(fake.last.request).toMatchObject({ method: 'POST', spec: false })
+    expect(body()).toBe('attempt 1')
+    fake.last.drop()
+    jest.advanceTimersByTime(1000)
+    expect(fake.last.request.body).toBe(body)
+  })
+
+  test.each<[ClientOptions, boolean]>([
+    [{}, true],
+    [{ method: 'GET' }, true],
+    [{ transport: 'native', method: 'POST', body: 'x' }, false],
+    [{ method: 'POST', body: 'x' }, false],
+    [{ headers: {} }, false],
+    [{ transport: 'fetch' }, false],
+  ])('auto with %j picks native: %s', (options, isNative) => {
+    const { fake, client } = setup(options, 'native')
+    client.connect()
+    expect(fake.wanted).toEqual(isNative ? [] : [options.transport || 'auto'])
+    if (!isNative) expect(fake.last.request.method).toBe(options.method || 'GET')
+  })
+
+  test("retry: 'transport' tells the transport that it reconnects by itself", () => {
+    const { fake, client } = setup({ retry: 'transport' })
+    client.connect()
+    expect(fake.last.request).toMatchObject({ method: 'GET', body: undefined, spec: true })
+  })
+
   test('a headers function returning CR/LF closes with bad-option', () => {
-    const { client } = setup({ headers: () => ({ 'X-A': 'a\r\nInjected: 1' }) }, 'polyfill')
+    const { client } = setup({ headers: () => ({ 'X-A': 'a\r\nInjected: 1' }) }, 'fetch')
     client.connect()
     expect(client.state).toMatchObject({ status: 'closed' })
     expect(client.state.error?.code).toBe('bad-option')
@@ -285,24 +321,29 @@ describe('transports and headers', () => {
     expect(fake.connections).toHaveLength(0)
   })
 
-  test('transport native where there is none closes with unavailable', () => {
-    const { client } = setup({ transport: 'native' }, 'polyfill')
+  test('transport native where there is none closes with unavailable, from the lazy loader', () => {
+    const client = createClientWith<EventMap>({ native: () => undefined, lazy: load }, '/s', { transport: 'native' })
     client.connect()
+    expect(client.state.transport).toBe('native')
     expect(client.state.error).toMatchObject({ code: 'unavailable' })
-    expect(client.state.error?.message).toMatch(/polyfill/)
+    expect(client.state.error?.message).toMatch(/transport "native" cannot send this request here: use "auto"/)
   })
 
-  test('auto falls back to the polyfill where there is no native EventSource', () => {
-    const { client } = setup({}, 'polyfill')
-    client.connect()
-    expect(client.state.transport).toBe('polyfill')
+  test('auto names fetch where there is no native EventSource, until the lazy loader hands over another', () => {
+    const fetch = setup({}, 'fetch')
+    fetch.client.connect()
+    expect(fetch.client.state.transport).toBe('fetch')
+    const polyfill = setup({}, 'polyfill')
+    polyfill.client.connect()
+    expect(polyfill.client.state.transport).toBe('polyfill')
+    expect(polyfill.rec.states().map((entry) => entry.status)).toEqual(['idle', 'connecting', 'connecting'])
   })
 
   test('a polyfill that cannot load closes with unavailable; disconnect during loading wins', () => {
     let pending: ((cause: unknown) => void) | undefined
     const source = {
       native: () => undefined,
-      polyfill: (_done: unknown, failed: (cause: unknown) => void) => (pending = failed),
+      lazy: (_wanted: string, _done: unknown, failed: (cause: unknown) => void) => (pending = failed),
     }
     const client = createClientWith<EventMap>(source, '/s')
     client.connect()

@@ -7,7 +7,7 @@ const create = (options: unknown, url: unknown = '/s') =>
   createClientWith(createFakeTransport().source, url as string, options as ClientOptions)
 
 test.each([
-  [{ transport: 'websocket' }, /transport: expected "auto", "native" or "polyfill"/],
+  [{ transport: 'websocket' }, /transport: expected "auto", "native", "fetch" or "polyfill"/],
   [{ retyr: {} }, /retyr: unknown option; did you mean "retry"\?/],
   [{ retry: { maxDelay: 5 } }, /retry\.maxDelay: unknown option; did you mean "retry\.maxDelayMs"\?/],
   [{ retry: { jitter: 2 } }, /retry\.jitter: expected a number from 0 to 1/],
@@ -18,7 +18,15 @@ test.each([
   [{ retry: { decide: 1 } }, /retry\.decide: expected a function/],
   [{ headers: { 'X-A': 'a\nb' } }, /headers: "X-A" contains CR, LF or NUL/],
   [{ headers: { 'X-A': 1 } }, /headers: "X-A" is not a string/],
-  [{ headers: { A: 'b' }, transport: 'native' }, /native EventSource cannot send headers/],
+  [{ headers: { A: 'b' }, transport: 'native' }, /native EventSource cannot send headers; use transport "fetch"/],
+  [{ method: 'POST', transport: 'polyfill' }, /method: expected an upper-case method \(polyfill: GET\)/],
+  [{ method: 'post' }, /method: expected an upper-case method/],
+  [{ method: 'GET /x HTTP/1.1' }, /method: expected an upper-case method/],
+  [{ method: 7 }, /method: expected an upper-case method/],
+  [{ body: 'x' }, /body: expected a string or a function, with a method/],
+  [{ body: 'x', method: 'HEAD' }, /body: expected a string or a function, with a method/],
+  [{ body: 'x', method: 'GET' }, /body: expected a string or a function, with a method/],
+  [{ body: {}, method: 'POST' }, /body: expected a string or a function/],
   [{ decode: 'xml' }, /decode/],
   [{ lastEventId: 'a\rb' }, /lastEventId/],
   [{ lastEventIdParam: 'a b' }, /lastEventIdParam/],
@@ -26,7 +34,7 @@ test.each([
   [{ onError: 'log' }, /onError/],
   [{ heartbeatTimeoutMs: '5s' }, /heartbeatTimeoutMs: expected a number from 0 to 2147483647, got "5s"/],
   [{ retry: { random: {} } }, /retry\.random: expected a function, got object$/],
-  [{ transport: ['auto'] }, /transport: expected "auto", "native" or "polyfill", got object/],
+  [{ transport: ['auto'] }, /transport: expected "auto", "native", "fetch" or "polyfill", got object/],
   [null, /options: expected an object/],
   [{ retry: { maxRetryAfterMs: -1 } }, /retry\.maxRetryAfterMs: expected a number from 0 to 2147483647/],
   // Names of Object.prototype members are unknown options like any other, never rules of their own.
@@ -65,6 +73,9 @@ test('valid options pass', () => {
       onError: () => undefined,
     }),
   ).not.toThrow()
+  expect(() => create({ transport: 'fetch', method: 'POST', body: () => '{}', headers: () => ({}) })).not.toThrow()
+  expect(() => create({ transport: 'native', method: 'GET' })).not.toThrow()
+  expect(() => create({ transport: 'polyfill', method: 'GET', headers: {} })).not.toThrow()
   expect(() => create({ retry: 'transport' })).not.toThrow()
   expect(() => create({ retry: false })).not.toThrow()
 })

@@ -36,14 +36,16 @@ export function nativeTransport(EventSourceImpl?: EventSourceConstructor): Trans
       if (source.readyState !== 2) {
         return new SsekitError('Connection lost: GET ' + url, { code: 'network', url, cause: event })
       }
-      const failed = new SsekitError('EventSource refused the response (bad status or content type): GET ' + url, {
+      const failed = new SsekitError('EventSource refused the response: GET ' + url, {
         code: 'failed',
         url,
         cause: event,
       })
       // Native hides why it refused the response: the second look (a chunk of its own) asks the server once more.
       // Without fetch it could not (and the script-tag file's inlined import would need a Promise): stay `failed`.
-      if (!(getGlobal() as { fetch?: unknown }).fetch) return failed
+      // Under `retry: 'transport'` the client promises what the spec describes, and an EventSource sends no such
+      // request: stay `failed` there too.
+      if (request.spec || !(getGlobal() as { fetch?: unknown }).fetch) return failed
       import('./probe').then(
         (module) => module.probe(request, failed, report),
         () => report(failed),

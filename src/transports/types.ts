@@ -1,18 +1,27 @@
 import type { SsekitError } from '../errors'
-import type { TransportKind } from '../types'
+import type { BodyOption, TransportKind } from '../types'
 
 /** One request a transport makes. @internal */
 export interface TransportRequest {
   /** The stream URL as the user gave it. */
   url: string
   withCredentials: boolean
-  /** Headers for this attempt (polyfill only). */
+  /** Headers for this attempt (fetch and polyfill). */
   headers: Record<string, string>
+  /** The HTTP method, upper case (fetch only; the others send GET). */
+  method: string
+  /** The `body` option (fetch only): the transport calls a function before each request it sends. */
+  body: BodyOption | undefined
+  /**
+   * True under `retry: 'transport'`: the transport reconnects by itself and promises the WHATWG behaviour, so it
+   * sends no request that an EventSource would not.
+   */
+  spec: boolean
   /** The id to resume from ('' for none). */
   lastEventId: string
   /** The query parameter that carries `lastEventId` where a header cannot. */
   lastEventIdParam: string
-  /** The longest line accepted while streaming, where the transport sees lines. */
+  /** The longest line, or data of one event, accepted while streaming, where the transport sees lines. */
   maxEventLength: number
   /** Called whenever bytes arrive, where the transport sees them (comments included). */
   onActivity(): void

@@ -9,20 +9,11 @@ import { getGlobal } from '../global'
  * @internal
  */
 export function withParam(url: string, name: string, value: string): string {
-  const hashAt = url.indexOf('#')
-  const hash = hashAt < 0 ? '' : url.slice(hashAt)
-  const base = hashAt < 0 ? url : url.slice(0, hashAt)
-  const queryAt = base.indexOf('?')
-  const path = queryAt < 0 ? base : base.slice(0, queryAt)
-  const kept =
-    queryAt < 0
-      ? []
-      : base
-          .slice(queryAt + 1)
-          .split('&')
-          .filter((pair) => pair && pair.split('=')[0] !== name)
-  if (value !== '') kept.push(name + '=' + encodeURIComponent(value))
-  return path + (kept.length ? '?' + kept.join('&') : '') + hash
+  // Path, query and fragment: every part may be empty, so this always matches.
+  const parts = /^([^?#]*)\??([^#]*)(.*)$/.exec(url) as RegExpExecArray
+  const kept = parts[2].split('&').filter((pair) => pair && pair.split('=')[0] !== name)
+  if (value) kept.push(name + '=' + encodeURIComponent(value))
+  return parts[1] + (kept.length ? '?' + kept.join('&') : '') + parts[3]
 }
 
 /**
@@ -33,6 +24,7 @@ export function withParam(url: string, name: string, value: string): string {
 export function originOf(url: string): string {
   const match = /^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i.exec(url)
   if (match) return match[0].toLowerCase()
-  const location = (getGlobal() as { location?: { protocol: string; host: string } }).location
-  return location ? location.protocol + '//' + location.host : ''
+  // `location.origin`: in every browser the script-tag file supports (IE 11 too), and in workers.
+  const location = (getGlobal() as { location?: { origin: string } }).location
+  return location ? location.origin : ''
 }

@@ -52,6 +52,27 @@ export async function removeEventSource(page: Page): Promise<void> {
   })
 }
 
+/**
+ * Makes the page one on which a plain GET runs on `kind`: nothing for native; no EventSource for fetch (as in a
+ * worker, `auto` picks fetch); no EventSource and `transport: 'polyfill'` for every client (recorder.js reads
+ * `window.defaultOptions`), so the polyfill streams over its fetch reader as before.
+ */
+export async function preparePage(page: Page, kind: TransportKind): Promise<void> {
+  if (kind !== 'native') await removeEventSource(page)
+  if (kind === 'polyfill') {
+    await page.addInitScript(() => {
+      ;(window as { defaultOptions?: unknown }).defaultOptions = { transport: 'polyfill' }
+    })
+  }
+}
+
+/** Removes `ReadableStream` before any page script runs: `fetch` still answers, but ssekit finds it cannot stream. */
+export async function removeFetchStreaming(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    delete (window as { ReadableStream?: unknown }).ReadableStream
+  })
+}
+
 /** Creates, records and connects a client in the page, from `window.ssekit` (ESM) or `window.SseKit` (script tag). */
 export async function startClient(page: Page, url: string, options: ClientOptions, types: string[]): Promise<void> {
   await page.evaluate(

@@ -1,5 +1,5 @@
 /**
- * The loss test, in headless Chromium, for the native and the polyfill transport: a numbered stream whose server
+ * The loss test, in headless Chromium, for the native, the fetch and the polyfill transport: a numbered stream whose server
  * drops the TCP connection in the middle of an event every few events and is restarted ten times, and a server
  * that replays older events on every reconnect. Every event must arrive exactly once, in order.
  */
@@ -8,7 +8,7 @@ import type { TestBrowser } from '../helpers/browser'
 import { startBrowserAndServer } from '../helpers/browser-and-server'
 import { createFaults, seeded, type FaultStats } from '../helpers/faults'
 import type { TestServer } from '../helpers/test-server'
-import { WAIT_MS, eventsOf, readLog, removeEventSource, type HarnessWindow } from './harness'
+import { WAIT_MS, eventsOf, preparePage, readLog, type HarnessWindow } from './harness'
 import type { TransportKind } from '../../src/types'
 
 /** What the browser logs for broken and refused connections, and the polyfill for failed fetches. */
@@ -29,10 +29,10 @@ afterAll(async () => {
   await server?.dispose()
 })
 
-/** Opens the harness page (without EventSource for the polyfill) and starts a recorded client with seeded jitter. */
+/** Opens the harness page (prepared so that `auto` picks `kind`) and starts a recorded client with seeded jitter. */
 async function startPage(kind: TransportKind, path: string): Promise<Page> {
   const page = await browser.newPage()
-  if (kind === 'polyfill') await removeEventSource(page)
+  await preparePage(page, kind)
   await page.goto(server.url + '/pages/harness.html')
   await page.waitForFunction(() => 'ssekit' in window && 'harness' in window, undefined, { timeout: WAIT_MS })
   await page.evaluate(`window.seeded = ${seeded.toString()}`)
@@ -70,7 +70,7 @@ async function finish(page: Page): Promise<number[]> {
 const range = (count: number) => Array.from({ length: count }, (_, index) => index + 1)
 const duplicates = (numbers: number[]) => numbers.length - new Set(numbers).size
 
-describe.each<TransportKind>(['native', 'polyfill'])('the %s transport', (kind) => {
+describe.each<TransportKind>(['native', 'fetch', 'polyfill'])('the %s transport', (kind) => {
   test('1200 events through 100+ mid-event drops and 10 server restarts: each exactly once, in order', async () => {
     const total = 1200
     const restarts = 10

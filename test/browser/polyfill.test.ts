@@ -1,4 +1,4 @@
-/** The transport suite with the page's EventSource deleted: the lazily loaded polyfill chunk carries the stream. */
+/** The transport suite with EventSource and ReadableStream deleted: the lazily loaded polyfill chunk carries the stream. */
 import { registerTransportSuite } from './suite'
 
 describe('ssekit in Chromium, no EventSource (polyfill)', () => {

@@ -1,4 +1,4 @@
-/** The spec cases with the page's EventSource deleted: the lazily loaded polyfill chunk carries the stream. */
+/** The spec cases with EventSource and ReadableStream deleted: the lazily loaded polyfill chunk carries the stream. */
 import { registerSpecSuite } from './spec-suite'
 
 describe('WHATWG server-sent events cases, no EventSource (polyfill)', () => {

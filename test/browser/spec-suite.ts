@@ -1,6 +1,6 @@
 /**
  * Cases written from the WHATWG HTML "Server-sent events" section, registered once per transport by
- * spec-native.test.ts and spec-polyfill.test.ts, and run twice: with `retry: 'transport'` (the EventSource reconnects
+ * spec-native.test.ts, spec-fetch.test.ts and spec-polyfill.test.ts, and run twice: with `retry: 'transport'` (the EventSource reconnects
  * as the spec says) and with the client's own policy. Where the client's policy, or what a transport can see,
  * departs from the spec on purpose, the case asserts what the client does and says why.
  *
@@ -18,7 +18,7 @@ import {
   eventsOf,
   expectQuiet,
   readLog,
-  removeEventSource,
+  preparePage,
   resumedFrom,
   startClient,
   statesOf,
@@ -101,6 +101,7 @@ export function registerSpecSuite(kind: TransportKind): void {
   // Every wait inside a case is bounded by WAIT_MS (10 s); a case passes in about a second.
   jest.setTimeout(15_000)
   const isNative = kind === 'native'
+  const isFetch = kind === 'fetch'
   let browser: TestBrowser
   let server: TestServer
   let page: Page
@@ -131,7 +132,7 @@ export function registerSpecSuite(kind: TransportKind): void {
     // One page per mode: loading it (and the polyfill chunk) is most of a case's time. Each case starts a new client.
     beforeAll(async () => {
       page = await browser.newPage()
-      if (!isNative) await removeEventSource(page)
+      await preparePage(page, kind)
       await page.goto(server.url + '/pages/harness.html')
       await page.waitForFunction(() => 'ssekit' in window && 'harness' in window, undefined, { timeout: WAIT_MS })
     }, 20_000)
@@ -176,9 +177,9 @@ export function registerSpecSuite(kind: TransportKind): void {
       const [, second] = await waitForRequests(key, 2)
       await disconnect(page)
       // Differs on purpose: a new native EventSource cannot send the header, so the client's own reconnect puts the
-      // id in the query; the polyfill, reconnecting by itself, sends both.
+      // id in the query; the polyfill, reconnecting by itself, sends both; fetch sends the header only.
       const header = isNative && !isTransport ? undefined : '7'
-      const query = isNative !== isTransport ? '7' : undefined
+      const query = !isFetch && isNative !== isTransport ? '7' : undefined
       expect(resumedFrom(second)).toEqual({ header, query })
     })
 
@@ -197,9 +198,10 @@ export function registerSpecSuite(kind: TransportKind): void {
       await start(rawPath('retry: 20\ndata: a\n\nid: 5\n\n', { end: true, key }))
       const [, second] = await waitForRequests(key, 2)
       await disconnect(page)
-      // Differs: only native EventSource reconnecting by itself sees an id without data; the client learns ids from
-      // events, and the polyfill updates its id only when it dispatches an event.
-      expect(resumedFrom(second)).toEqual({ header: isNative && isTransport ? '5' : undefined, query: undefined })
+      // Differs: only native EventSource and fetch reconnecting by themselves see an id without data; the client
+      // learns ids from events, and the polyfill updates its id only when it dispatches an event.
+      const header = !isNative && !isFetch ? undefined : isTransport ? '5' : undefined
+      expect(resumedFrom(second)).toEqual({ header, query: undefined })
     })
 
     // [spec] "If the field value consists of only ASCII digits, then interpret the field value as an integer in base ten, and set the event stream's reconnection time to that integer. Otherwise, ignore the field."
@@ -213,7 +215,7 @@ export function registerSpecSuite(kind: TransportKind): void {
       // Differs on purpose: the client's policy decides the delay (40 ms here); the server's `retry:` is not used.
       if (!isTransport) expect(reconnecting).toMatchObject({ delayMs: 40 })
       // Differs: event-source-polyfill reads the leading digits of `1500x`, and waits at least 1000 ms.
-      if (isTransport && !isNative) expect(gap).toBeGreaterThanOrEqual(1400)
+      if (isTransport && kind === 'polyfill') expect(gap).toBeGreaterThanOrEqual(1400)
       else expect(gap).toBeLessThan(1000)
     })
 
@@ -239,16 +241,17 @@ export function registerSpecSuite(kind: TransportKind): void {
     ])('a %s answer fails the connection', async (_, path, code, isRetryable) => {
       const key = nextKey()
       await start(`${path}&key=${key}`)
-      // Differs on purpose: the client's policy retries a 5xx with backoff. Native hides the status, so the native
-      // transport asks the server once more (one extra request) to learn it.
+      // Differs on purpose: the client's policy retries a 5xx with backoff. Native hides the status, so under the
+      // client's policy the native transport asks the server once more (one extra request) to learn it; under
+      // `retry: 'transport'` it sends nothing the spec would not, and the failure stays `failed`.
       const retried = !isTransport && isRetryable
       await waitForState(page, { status: retried ? 'reconnecting' : 'closed' })
       if (!retried) await expectQuiet(page, server, path.split('?')[0], 500)
       await disconnect(page)
-      const failure = `${retried ? 'reconnecting' : 'closed'}:${code}`
+      const failure = `${retried ? 'reconnecting' : 'closed'}:${isNative && isTransport ? 'failed' : code}`
       expect((await statesNow()).slice(0, 3)).toEqual(['idle', 'connecting', failure])
       expect(eventsOf(await readLog(page))).toEqual([])
-      if (!retried) expect(requestsOf(key)).toHaveLength(isNative ? 2 : 1)
+      if (!retried) expect(requestsOf(key)).toHaveLength(isNative && !isTransport ? 2 : 1)
     })
   })
 }

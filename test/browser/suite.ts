@@ -1,6 +1,6 @@
 /**
- * The transport suite, registered once per transport by native.test.ts and polyfill.test.ts: the ESM build in
- * headless Chromium against the real server. For the polyfill, the page's EventSource is deleted before any script.
+ * The transport suite, registered once per transport by native.test.ts, fetch.test.ts and polyfill.test.ts: the ESM
+ * build in headless Chromium against the real server, on a page where `auto` picks that transport (preparePage).
  */
 import type { Page } from 'playwright-core'
 import type { TestBrowser } from '../helpers/browser'
@@ -15,7 +15,7 @@ import {
   expectIncreasing,
   expectQuiet,
   readLog,
-  removeEventSource,
+  preparePage,
   resumedFrom,
   startClient,
   statesOf,
@@ -31,7 +31,7 @@ const EXPECTED_NOISE = /^(Failed to load resource: |EventSource's response has |
 const isChunk = (path: string) => path.startsWith('/dist/chunks/')
 
 export function registerTransportSuite(kind: TransportKind): void {
-  const isPolyfill = kind === 'polyfill'
+  const isNative = kind === 'native'
   let browser: TestBrowser
   let server: TestServer
   let page: Page
@@ -48,7 +48,7 @@ export function registerTransportSuite(kind: TransportKind): void {
 
   beforeEach(async () => {
     page = await browser.newPage()
-    if (isPolyfill) await removeEventSource(page)
+    await preparePage(page, kind)
     firstRequest = server.requests.length
     await page.goto(server.url + '/pages/harness.html')
     await page.waitForFunction(() => 'ssekit' in window && 'harness' in window, undefined, { timeout: WAIT_MS })
@@ -96,7 +96,7 @@ export function registerTransportSuite(kind: TransportKind): void {
     const requests = server.requests.slice(firstRequest)
     expect(requests.filter((request) => request.path === '/stream/date')).toHaveLength(1)
     const chunks = requests.filter((request) => isChunk(request.path))
-    if (isPolyfill) expect(chunks.length).toBeGreaterThanOrEqual(1)
+    if (!isNative) expect(chunks.length).toBeGreaterThanOrEqual(1)
     else expect(chunks).toEqual([])
     // disconnect() really ends the request: the server sees its stream close.
     await waitFor(() => server.server.channels.date.clients === 0, WAIT_MS, 'the server to see the stream close')
@@ -144,7 +144,7 @@ export function registerTransportSuite(kind: TransportKind): void {
       await startClient(page, path, { retry: FAST_RETRY }, ['message'])
       await waitForState(page, { status: 'closed' })
       expect(statesOf(await readLog(page))).toEqual([...opening.slice(0, -1), state('closed', 0, failure)])
-      expect(server.requestsTo(path)).toHaveLength(isPolyfill ? 1 : 2)
+      expect(server.requestsTo(path)).toHaveLength(isNative ? 2 : 1)
       await expectQuiet(page, server, path, 1000)
       expect(eventsOf(await readLog(page))).toEqual([])
     },
@@ -164,7 +164,7 @@ export function registerTransportSuite(kind: TransportKind): void {
     const [first, second] = server.requestsTo('/scenario/counter')
     expect(resumedFrom(first)).toEqual({ header: undefined, query: undefined })
     expect(resumedFrom(second)).toEqual(
-      isPolyfill ? { header: '3', query: undefined } : { header: undefined, query: '3' },
+      isNative ? { header: undefined, query: '3' } : { header: '3', query: undefined },
     )
   }, 30_000)
 
@@ -194,7 +194,7 @@ export function registerTransportSuite(kind: TransportKind): void {
     expect(ids).toEqual(published.slice(published.indexOf(ids[0]), published.indexOf(ids[ids.length - 1]) + 1))
     const resume = server.requestsTo('/stream/date').find((request) => request.time >= restartedAt)
     expect(resume && resumedFrom(resume)).toEqual(
-      isPolyfill ? { header: lastBefore, query: undefined } : { header: undefined, query: lastBefore },
+      isNative ? { header: undefined, query: lastBefore } : { header: lastBefore, query: undefined },
     )
     const states = statesOf(log).map((state) => state.status)
     expect(states.slice(-3)).toEqual(['reconnecting', 'open', 'closed'])

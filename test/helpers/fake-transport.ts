@@ -22,6 +22,8 @@ export interface FakeConnection {
 /** A transport source whose connections are opened, fed and failed by the test. */
 export function createFakeTransport(kind: TransportKind = 'native') {
   const connections: FakeConnection[] = []
+  /** The `transport` option of every lazy load, in order. */
+  const wanted: string[] = []
   const factory = ((request: TransportRequest, handlers: TransportHandlers) => {
     const connection: FakeConnection = {
       request,
@@ -64,11 +66,15 @@ export function createFakeTransport(kind: TransportKind = 'native') {
   Object.defineProperty(factory, 'kind', { value: kind })
   const source: TransportSource = {
     native: () => (kind === 'native' ? factory : undefined),
-    polyfill: (done) => done(factory),
+    lazy: (option, done) => {
+      wanted.push(option)
+      done(factory)
+    },
   }
   return {
     source,
     connections,
+    wanted,
     get last(): FakeConnection {
       const connection = connections[connections.length - 1]
       if (!connection) throw new Error('no connection was opened')

@@ -1,6 +1,6 @@
 /** @jest-environment node */
-// The client against the real companion server on port 0, in Node (no EventSource here: the polyfill transport
-// over fetch). Restarts keep the server's channels, so a resuming client must get every event exactly once.
+// The client against the real companion server on port 0, in Node (no EventSource here: `auto` picks the fetch
+// transport). Restarts keep the server's channels, so a resuming client must get every event exactly once.
 import { createClient } from '../../src/index'
 import { createServer, type SseServer } from '../../src/server/index'
 import { record } from '../helpers/record'
@@ -30,7 +30,7 @@ test('date events arrive decoded with increasing integer ids', async () => {
   expect(ids[1]).toBeGreaterThan(ids[0])
   expect(ids[2]).toBeGreaterThan(ids[1])
   events.forEach((entry) => entry.kind === 'event' && expect(Date.parse(entry.data as string)).toBeGreaterThan(0))
-  expect(client.state).toMatchObject({ status: 'closed', transport: 'polyfill' })
+  expect(client.state).toMatchObject({ status: 'closed', transport: 'fetch' })
 })
 
 test('across server restarts every tick arrives exactly once, in order', async () => {

@@ -1,7 +1,7 @@
 /** @jest-environment node */
-// The fault routes against the client in Node (no EventSource here: the polyfill transport over fetch). Bad bytes,
-// odd line endings, slow and silent sockets, a 10 MB line and throwing app code: each gets a clear outcome, and
-// nothing else breaks.
+// The fault routes against the client in Node (no EventSource here), on the fetch transport (what `auto` picks) and
+// on the polyfill: bad bytes, odd line endings, slow and silent sockets, a 10 MB line and throwing app code: each
+// gets a clear outcome, and nothing else breaks.
 import { createClient, type ClientOptions, type SsekitError } from '../../src/index'
 import { createFaults, rawPath, type FaultStats } from '../helpers/faults'
 import { record } from '../helpers/record'
@@ -32,11 +32,20 @@ afterAll(async () => {
 jest.setTimeout(15_000)
 
 const fast = { initialDelayMs: 20, maxDelayMs: 100, jitter: 0 }
+/** The transport of the running `describe.each` block. */
+let current: 'fetch' | 'polyfill' = 'fetch'
 
 /** Connects a recorded client to a path of the test server; errors given to `onError` are collected. */
 function start(path: string, options: ClientOptions = {}, types = ['message']) {
   const errors: SsekitError[] = []
-  const client = createClient(server.url + path, { retry: fast, onError: (error) => errors.push(error), ...options })
+  // Keys tell requests apart in the server's log, and the status storm counts per key: one set per transport.
+  path = path.replace(/([?&]key=)/, '$1' + current + '-')
+  const client = createClient(server.url + path, {
+    transport: current,
+    retry: fast,
+    onError: (error) => errors.push(error),
+    ...options,
+  })
   const rec = record(client, types)
   started.push(client)
   client.connect()
@@ -47,193 +56,199 @@ function start(path: string, options: ClientOptions = {}, types = ['message']) {
   return { client, errors, events, states }
 }
 
-const requestsWith = (key: string) => server.requests.filter((request) => request.query.key === key)
+const requestsWith = (key: string) => server.requests.filter((request) => request.query.key === current + '-' + key)
 const bytes = (...parts: Array<string | number[]>) =>
   Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))))
 
-test('a slow drip, one byte every 2 ms, arrives intact: multibyte characters and CRLF split across chunks', async () => {
-  const body = 'id: 1\r\ndata: héllo wörld 😀\r\n\r\nid: 2\ndata: {"a":[1,2]}\n\n'
-  const run = start(rawPath(body, { dripMs: 2 }))
-  await waitFor(() => run.events().length === 2, 5000, 'two events')
-  expect(run.events()).toEqual([
-    { type: 'message', data: 'héllo wörld 😀', id: '1' },
-    { type: 'message', data: '{"a":[1,2]}', id: '2' },
-  ])
-  expect(run.errors).toEqual([])
-})
+describe.each(['fetch', 'polyfill'] as const)('the %s transport', (transport) => {
+  beforeEach(() => (current = transport))
 
-test('broken UTF-8 becomes U+FFFD and the stream goes on', async () => {
-  const run = start(rawPath(bytes('data: a', [0xff, 0xfe], 'b\n\ndata: c', [0xe2, 0x82], '\n\ndata: d\n\n')))
-  await waitFor(() => run.events().length === 3, 5000, 'three events')
-  expect(run.events().map((event) => event && event.data)).toEqual(['a\uFFFD\uFFFDb', 'c\uFFFD', 'd'])
-})
-
-test('one leading BOM is stripped; a second one makes an unknown field', async () => {
-  const run = start(rawPath(bytes([0xef, 0xbb, 0xbf], 'data: first\n\n\uFEFFdata: second\n\ndata: third\n\n')))
-  await waitFor(() => run.events().length === 2, 5000, 'two events')
-  expect(run.events().map((event) => event && event.data)).toEqual(['first', 'third'])
-})
-
-test.each([
-  ['at once', undefined],
-  ['one byte at a time', 1],
-])('CR, LF and CRLF line endings mixed in one stream (%s)', async (_, dripMs) => {
-  const body =
-    'data: one\r\rdata: two\n\ndata: three\r\n\r\nevent: x\rdata: four\r\n\ndata: a\r\ndata: b\rdata: c\n\r\n'
-  const run = start(rawPath(body, { dripMs }), {}, ['message', 'x'])
-  await waitFor(() => run.events().length === 5, 5000, 'five events')
-  expect(run.events().map((event) => event && [event.type, event.data])).toEqual([
-    ['message', 'one'],
-    ['message', 'two'],
-    ['message', 'three'],
-    ['x', 'four'],
-    ['message', 'a\nb\nc'],
-  ])
-})
-
-test('data with no blank line before the end of the stream is not dispatched', async () => {
-  const run = start(rawPath('data: a\n\ndata: b', { end: true, key: 'eof' }))
-  // The second `a` comes over a second connection, so the first stream has ended by then.
-  await waitFor(() => run.events().length >= 2, 5000, 'a reconnect')
-  run.client.disconnect()
-  expect(run.events().every((event) => event && event.data === 'a')).toBe(true)
-  expect(requestsWith('eof').length).toBeGreaterThanOrEqual(2)
-})
-
-test('a retry field that is not only digits is ignored, and nothing else happens', async () => {
-  const run = start(rawPath('retry: abc\ndata: a\n\nretry: 12x\ndata: b\n\nretry:\ndata: c\n\n'))
-  await waitFor(() => run.events().length === 3, 5000, 'three events')
-  expect(run.events().map((event) => event && event.data)).toEqual(['a', 'b', 'c'])
-  expect(run.states()).toEqual(['idle', 'connecting', 'open'])
-})
-
-test('an id containing NUL is ignored: the previous id stays', async () => {
-  const run = start(rawPath('id: 1\ndata: a\n\nid: 2\0x\ndata: b\n\n'))
-  await waitFor(() => run.events().length === 2, 5000, 'two events')
-  expect(run.events()).toEqual([
-    { type: 'message', data: 'a', id: '1' },
-    { type: 'message', data: 'b', id: '1' },
-  ])
-  expect(run.client.lastEventId).toBe('1')
-})
-
-test('a decoder that throws is reported with the event type and raw data; the stream goes on', async () => {
-  const decode = (raw: string) => {
-    if (raw === 'not {json') throw new SyntaxError('bad input')
-    return raw.toUpperCase()
-  }
-  const path = rawPath('data: one\n\nevent: tick\ndata: not {json\n\ndata: two\n\n')
-  const run = start(path, { decode }, ['message', 'tick'])
-  await waitFor(() => run.events().length === 2 && run.errors.length === 1, 5000, 'two events and one error')
-  expect(run.events().map((event) => event && event.data)).toEqual(['ONE', 'TWO'])
-  const [error] = run.errors
-  expect(error).toMatchObject({ code: 'decode', url: server.url + path })
-  expect(error.message).toContain('"tick"')
-  expect(error.message).toContain('not {json')
-  expect((error.cause as Error).message).toBe('bad input')
-  expect(run.client.state.status).toBe('open')
-})
-
-test('a handler that throws is reported; the other handlers still run', async () => {
-  const run = start(rawPath('data: a\n\ndata: b\n\ndata: c\n\n'))
-  const seen: string[] = []
-  run.client.on('message', (data) => {
-    if (data === 'b') throw new Error('handler bug')
+  test('a slow drip, one byte every 2 ms, arrives intact: multibyte characters and CRLF split across chunks', async () => {
+    const body = 'id: 1\r\ndata: héllo wörld 😀\r\n\r\nid: 2\ndata: {"a":[1,2]}\n\n'
+    const run = start(rawPath(body, { dripMs: 2 }))
+    await waitFor(() => run.events().length === 2, 5000, 'two events')
+    expect(run.events()).toEqual([
+      { type: 'message', data: 'héllo wörld 😀', id: '1' },
+      { type: 'message', data: '{"a":[1,2]}', id: '2' },
+    ])
+    expect(run.errors).toEqual([])
   })
-  run.client.on('message', (data) => seen.push(data))
-  await waitFor(() => seen.length === 3, 5000, 'three events')
-  expect(seen).toEqual(['a', 'b', 'c'])
-  expect(run.errors.map((error) => [error.code, (error.cause as Error).message])).toEqual([['handler', 'handler bug']])
-})
 
-test('a 10 MB line fails the connection with too-large, quickly, without growing memory', async () => {
-  const baseline = process.memoryUsage().heapUsed
-  let peak = baseline
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 5)
-  const startedAt = Date.now()
-  const run = start('/fault/huge-line?length=10000000&key=huge')
-  try {
-    await waitFor(() => run.client.state.status === 'closed', 10_000, 'closed')
-  } finally {
-    clearInterval(sampler)
-  }
-  const elapsedMs = Date.now() - startedAt
-  expect(run.client.state.error).toMatchObject({ code: 'too-large' })
-  expect(run.states()).toEqual(['idle', 'connecting', 'open', 'closed:too-large'])
-  expect(elapsedMs).toBeLessThan(5000)
-  // Held whole, the line would take 10 MB as one-byte text and 20 MB as UTF-16; the default cap is 4 MiB.
-  expect(peak - baseline).toBeLessThan(16 * 1024 * 1024)
-  expect(requestsWith('huge')).toHaveLength(1)
-})
-
-test('a silent socket is stalled after heartbeatTimeoutMs, then retried', async () => {
-  const run = start('/fault/silent?key=silent', { heartbeatTimeoutMs: 300 })
-  const at: Record<string, number> = {}
-  run.client.subscribe((state) => (at[state.status] ??= Date.now()))
-  await waitFor(() => run.client.state.error?.code === 'stalled', 5000, 'stalled')
-  // The `retry:` line is the last thing that arrived, right after the headers that opened the connection.
-  expect(at.reconnecting - at.open).toBeGreaterThanOrEqual(295)
-  await waitFor(
-    () => requestsWith('silent').length === 2 && run.client.state.status === 'open',
-    2000,
-    'a second connection',
-  )
-  run.client.disconnect()
-  expect(run.states()).toEqual(['idle', 'connecting', 'open', 'reconnecting:stalled', 'open', 'closed'])
-})
-
-test.each(['comment', 'event'])('%s heartbeats keep a quiet stream alive', async (kind) => {
-  const run = start(`/fault/heartbeat?everyMs=100&kind=${kind}`, { heartbeatTimeoutMs: 300 }, [
-    'message',
-    'ssekit-ping',
-  ])
-  await waitFor(() => run.events().length === 1, 5000, 'the first event')
-  const until = Date.now() + 1000
-  await waitFor(() => Date.now() > until || run.client.state.status !== 'open', 2000, 'a quiet second')
-  expect(run.states()).toEqual(['idle', 'connecting', 'open'])
-  expect(run.events()).toEqual([{ type: 'message', data: 'hello', id: '' }])
-})
-
-test('mid-event TCP drops: every numbered event arrives once, in order', async () => {
-  const drops = stats.drops
-  const run = start('/fault/numbered?total=100&dropEvery=7', {
-    decode: 'json',
-    retry: { initialDelayMs: 5, maxDelayMs: 50 },
+  test('broken UTF-8 becomes U+FFFD and the stream goes on', async () => {
+    const run = start(rawPath(bytes('data: a', [0xff, 0xfe], 'b\n\ndata: c', [0xe2, 0x82], '\n\ndata: d\n\n')))
+    await waitFor(() => run.events().length === 3, 5000, 'three events')
+    expect(run.events().map((event) => event && event.data)).toEqual(['a\uFFFD\uFFFDb', 'c\uFFFD', 'd'])
   })
-  await waitFor(() => run.events().length >= 100, 10_000, 'a hundred events')
-  run.client.disconnect()
-  expect(run.events().map((event) => event && (event.data as { n: number }).n)).toEqual(
-    Array.from({ length: 100 }, (_, i) => i + 1),
-  )
-  expect(stats.drops - drops).toBe(14)
-})
 
-test.each([
-  ['204', '/fault/status?code=204&key=s204', 'no-content', 204],
-  ['401', '/fault/status?code=401&key=s401', 'http-status', 401],
-  ['a wrong content type', rawPath('data: x\n\n', { type: 'text/html', key: 'html' }), 'content-type', 200],
-])('%s closes with its code, after one request', async (_, path, code, status) => {
-  const run = start(path)
-  await waitFor(() => run.client.state.status === 'closed', 5000, 'closed')
-  expect(run.client.state.error).toMatchObject({ code, status })
-  expect(run.events()).toEqual([])
-  expect(requestsWith(new URLSearchParams(path.split('?')[1]).get('key') ?? '')).toHaveLength(1)
-})
+  test('one leading BOM is stripped; a second one makes an unknown field', async () => {
+    const run = start(rawPath(bytes([0xef, 0xbb, 0xbf], 'data: first\n\n\uFEFFdata: second\n\ndata: third\n\n')))
+    await waitFor(() => run.events().length === 2, 5000, 'two events')
+    expect(run.events().map((event) => event && event.data)).toEqual(['first', 'third'])
+  })
 
-describe('header values with CR or LF', () => {
-  test.each([[{ 'X-Token': 'a\r\nInjected: 1' }], [{ 'X-Token': 'a\nb' }], [{ 'X-Bad\r\nName': 'a' }]])(
-    'are refused at createClient: %j',
-    (headers) => {
-      expect(() => createClient(server.url + '/fault/silent', { headers })).toThrow(
-        expect.objectContaining({ code: 'bad-option' }),
-      )
-    },
-  )
+  test.each([
+    ['at once', undefined],
+    ['one byte at a time', 1],
+  ])('CR, LF and CRLF line endings mixed in one stream (%s)', async (_, dripMs) => {
+    const body =
+      'data: one\r\rdata: two\n\ndata: three\r\n\r\nevent: x\rdata: four\r\n\ndata: a\r\ndata: b\rdata: c\n\r\n'
+    const run = start(rawPath(body, { dripMs }), {}, ['message', 'x'])
+    await waitFor(() => run.events().length === 5, 5000, 'five events')
+    expect(run.events().map((event) => event && [event.type, event.data])).toEqual([
+      ['message', 'one'],
+      ['message', 'two'],
+      ['message', 'three'],
+      ['x', 'four'],
+      ['message', 'a\nb\nc'],
+    ])
+  })
 
-  test('from a headers function, close the client before any request', async () => {
-    const run = start('/fault/silent?key=fn', { headers: () => ({ 'X-Token': 'a\r\nb' }) })
+  test('data with no blank line before the end of the stream is not dispatched', async () => {
+    const run = start(rawPath('data: a\n\ndata: b', { end: true, key: 'eof' }))
+    // The second `a` comes over a second connection, so the first stream has ended by then.
+    await waitFor(() => run.events().length >= 2, 5000, 'a reconnect')
+    run.client.disconnect()
+    expect(run.events().every((event) => event && event.data === 'a')).toBe(true)
+    expect(requestsWith('eof').length).toBeGreaterThanOrEqual(2)
+  })
+
+  test('a retry field that is not only digits is ignored, and nothing else happens', async () => {
+    const run = start(rawPath('retry: abc\ndata: a\n\nretry: 12x\ndata: b\n\nretry:\ndata: c\n\n'))
+    await waitFor(() => run.events().length === 3, 5000, 'three events')
+    expect(run.events().map((event) => event && event.data)).toEqual(['a', 'b', 'c'])
+    expect(run.states()).toEqual(['idle', 'connecting', 'open'])
+  })
+
+  test('an id containing NUL is ignored: the previous id stays', async () => {
+    const run = start(rawPath('id: 1\ndata: a\n\nid: 2\0x\ndata: b\n\n'))
+    await waitFor(() => run.events().length === 2, 5000, 'two events')
+    expect(run.events()).toEqual([
+      { type: 'message', data: 'a', id: '1' },
+      { type: 'message', data: 'b', id: '1' },
+    ])
+    expect(run.client.lastEventId).toBe('1')
+  })
+
+  test('a decoder that throws is reported with the event type and raw data; the stream goes on', async () => {
+    const decode = (raw: string) => {
+      if (raw === 'not {json') throw new SyntaxError('bad input')
+      return raw.toUpperCase()
+    }
+    const path = rawPath('data: one\n\nevent: tick\ndata: not {json\n\ndata: two\n\n')
+    const run = start(path, { decode }, ['message', 'tick'])
+    await waitFor(() => run.events().length === 2 && run.errors.length === 1, 5000, 'two events and one error')
+    expect(run.events().map((event) => event && event.data)).toEqual(['ONE', 'TWO'])
+    const [error] = run.errors
+    expect(error).toMatchObject({ code: 'decode', url: server.url + path })
+    expect(error.message).toContain('"tick"')
+    expect(error.message).toContain('not {json')
+    expect((error.cause as Error).message).toBe('bad input')
+    expect(run.client.state.status).toBe('open')
+  })
+
+  test('a handler that throws is reported; the other handlers still run', async () => {
+    const run = start(rawPath('data: a\n\ndata: b\n\ndata: c\n\n'))
+    const seen: string[] = []
+    run.client.on('message', (data) => {
+      if (data === 'b') throw new Error('handler bug')
+    })
+    run.client.on('message', (data) => seen.push(data))
+    await waitFor(() => seen.length === 3, 5000, 'three events')
+    expect(seen).toEqual(['a', 'b', 'c'])
+    expect(run.errors.map((error) => [error.code, (error.cause as Error).message])).toEqual([
+      ['handler', 'handler bug'],
+    ])
+  })
+
+  test('a 10 MB line fails the connection with too-large, quickly, without growing memory', async () => {
+    const baseline = process.memoryUsage().heapUsed
+    let peak = baseline
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 5)
+    const startedAt = Date.now()
+    const run = start('/fault/huge-line?length=10000000&key=huge')
+    try {
+      await waitFor(() => run.client.state.status === 'closed', 10_000, 'closed')
+    } finally {
+      clearInterval(sampler)
+    }
+    const elapsedMs = Date.now() - startedAt
+    expect(run.client.state.error).toMatchObject({ code: 'too-large' })
+    expect(run.states()).toEqual(['idle', 'connecting', 'open', 'closed:too-large'])
+    expect(elapsedMs).toBeLessThan(5000)
+    // Held whole, the line would take 10 MB as one-byte text and 20 MB as UTF-16; the default cap is 4 MiB.
+    expect(peak - baseline).toBeLessThan(16 * 1024 * 1024)
+    expect(requestsWith('huge')).toHaveLength(1)
+  })
+
+  test('a silent socket is stalled after heartbeatTimeoutMs, then retried', async () => {
+    const run = start('/fault/silent?key=silent', { heartbeatTimeoutMs: 300 })
+    const at: Record<string, number> = {}
+    run.client.subscribe((state) => (at[state.status] ??= Date.now()))
+    await waitFor(() => run.client.state.error?.code === 'stalled', 5000, 'stalled')
+    // The `retry:` line is the last thing that arrived, right after the headers that opened the connection.
+    expect(at.reconnecting - at.open).toBeGreaterThanOrEqual(295)
+    await waitFor(
+      () => requestsWith('silent').length === 2 && run.client.state.status === 'open',
+      2000,
+      'a second connection',
+    )
+    run.client.disconnect()
+    expect(run.states()).toEqual(['idle', 'connecting', 'open', 'reconnecting:stalled', 'open', 'closed'])
+  })
+
+  test.each(['comment', 'event'])('%s heartbeats keep a quiet stream alive', async (kind) => {
+    const run = start(`/fault/heartbeat?everyMs=100&kind=${kind}`, { heartbeatTimeoutMs: 300 }, [
+      'message',
+      'ssekit-ping',
+    ])
+    await waitFor(() => run.events().length === 1, 5000, 'the first event')
+    const until = Date.now() + 1000
+    await waitFor(() => Date.now() > until || run.client.state.status !== 'open', 2000, 'a quiet second')
+    expect(run.states()).toEqual(['idle', 'connecting', 'open'])
+    expect(run.events()).toEqual([{ type: 'message', data: 'hello', id: '' }])
+  })
+
+  test('mid-event TCP drops: every numbered event arrives once, in order', async () => {
+    const drops = stats.drops
+    const run = start('/fault/numbered?total=100&dropEvery=7', {
+      decode: 'json',
+      retry: { initialDelayMs: 5, maxDelayMs: 50 },
+    })
+    await waitFor(() => run.events().length >= 100, 10_000, 'a hundred events')
+    run.client.disconnect()
+    expect(run.events().map((event) => event && (event.data as { n: number }).n)).toEqual(
+      Array.from({ length: 100 }, (_, i) => i + 1),
+    )
+    expect(stats.drops - drops).toBe(14)
+  })
+
+  test.each([
+    ['204', '/fault/status?code=204&key=s204', 'no-content', 204],
+    ['401', '/fault/status?code=401&key=s401', 'http-status', 401],
+    ['a wrong content type', rawPath('data: x\n\n', { type: 'text/html', key: 'html' }), 'content-type', 200],
+  ])('%s closes with its code, after one request', async (_, path, code, status) => {
+    const run = start(path)
     await waitFor(() => run.client.state.status === 'closed', 5000, 'closed')
-    expect(run.client.state.error).toMatchObject({ code: 'bad-option' })
-    expect(requestsWith('fn')).toEqual([])
+    expect(run.client.state.error).toMatchObject({ code, status })
+    expect(run.events()).toEqual([])
+    expect(requestsWith(new URLSearchParams(path.split('?')[1]).get('key') ?? '')).toHaveLength(1)
+  })
+
+  describe('header values with CR or LF', () => {
+    test.each([[{ 'X-Token': 'a\r\nInjected: 1' }], [{ 'X-Token': 'a\nb' }], [{ 'X-Bad\r\nName': 'a' }]])(
+      'are refused at createClient: %j',
+      (headers) => {
+        expect(() => createClient(server.url + '/fault/silent', { headers })).toThrow(
+          expect.objectContaining({ code: 'bad-option' }),
+        )
+      },
+    )
+
+    test('from a headers function, close the client before any request', async () => {
+      const run = start('/fault/silent?key=fn', { headers: () => ({ 'X-Token': 'a\r\nb' }) })
+      await waitFor(() => run.client.state.status === 'closed', 5000, 'closed')
+      expect(run.client.state.error).toMatchObject({ code: 'bad-option' })
+      expect(requestsWith('fn')).toEqual([])
+    })
   })
 })

@@ -17,7 +17,12 @@
   window.harness = {
     // Creates a client with `lib.createClient(url, options)`, records it, and connects it.
     start: function (lib, url, options, types) {
-      var client = lib.createClient(url, options)
+      // Options every client of the page gets unless the test gives them (see preparePage in harness.ts).
+      var merged = {}
+      var defaults = window.defaultOptions || {}
+      for (var key in defaults) merged[key] = defaults[key]
+      for (key in options) merged[key] = options[key]
+      var client = lib.createClient(url, merged)
       window.client = client
       client.subscribe(function (state) {
         window.log.push(stateEntry(state))

@@ -1,0 +1,134 @@
+import { SsekitError, isSsekitError } from '../errors'
+import { createParser } from './parse'
+import { responseError } from './response-error'
+import type { Channel, Transport, TransportFactory, TransportHandlers, TransportRequest } from './types'
+
+/**
+ * [spec] "Each EventSource object has the following associated with it: A reconnection time, in milliseconds. This
+ * must initially be an implementation-defined value, probably in the region of a few seconds." Chromium's: 3 s.
+ */
+const RECONNECTION_TIME_MS = 3000
+
+/**
+ * One connection over `fetch`, behaving as the WHATWG spec describes an EventSource: it reconnects by itself
+ * after the stream's reconnection time when the stream ends or the network fails, and fails the connection for
+ * good on a status other than 200 or a content type other than `text/event-stream`. Under the client's own
+ * retry policy the client closes it at its first error, so only the policy reconnects.
+ *
+ * Unlike an EventSource it sends the request's method, body and headers, `Last-Event-ID` among them; it reads
+ * the status and headers of every response, so its errors carry `status`, `url` and `Retry-After`; every chunk
+ * (comments included) counts as activity for the client's stall watchdog; `close()` aborts the request.
+ */
+function open(request: TransportRequest, handlers: TransportHandlers): Transport {
+  const { url, method, maxEventLength, onActivity } = request
+  const listening: Record<string, Channel> = Object.create(null)
+  const what = method + ' ' + url
+  let closed = false
+  let delayMs = RECONNECTION_TIME_MS
+  let controller: AbortController | undefined
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const parser = createParser(maxEventLength, request.lastEventId, {
+    onEvent(type, data, lastEventId) {
+      const channel = listening[type]
+      // The origin is left to the client, which takes the request URL's (a redirect to another origin is not seen).
+      if (channel) handlers.onMessage(channel, data, lastEventId, undefined)
+    },
+    onRetry: (ms) => (delayMs = ms),
+    onTooLarge() {
+      throw new SsekitError('A line or event longer than ' + maxEventLength + ' characters: ' + what, {
+        code: 'too-large',
+        url,
+      })
+    },
+  })
+
+  /** Ends the current request; a failure that is not the spec's "fail the connection" reconnects. */
+  function end(error: SsekitError, reconnecting: boolean): void {
+    if (controller) controller.abort()
+    controller = undefined
+    handlers.onError(error, reconnecting)
+    // [spec] "Wait a delay equal to the reconnection time of the event source", then fetch again.
+    if (reconnecting && !closed) timer = setTimeout(connect, delayMs)
+  }
+
+  function connect(): void {
+    const current = new AbortController()
+    controller = current
+    parser.reset()
+    const lastEventId = parser.lastEventId()
+    const headers: Record<string, string> = { Accept: 'text/event-stream', ...request.headers }
+    // [spec] "If the event source's last event ID string is not the empty string, set (`Last-Event-ID`, last
+    // event ID string, encoded as UTF-8) in request's header list."
+    if (lastEventId) headers['Last-Event-ID'] = lastEventId
+    const live = () => controller === current
+    let body: string | undefined
+    try {
+      // Called before every request, the transport's own reconnections included, like the headers of the client's.
+      body = typeof request.body === 'function' ? request.body() : request.body
+    } catch (cause) {
+      return end(new SsekitError('The body function threw: ' + what, { code: 'bad-option', url, cause }), false)
+    }
+    const lost = (cause: unknown) =>
+      live() &&
+      (isSsekitError(cause)
+        ? end(cause, false)
+        : end(new SsekitError('Connection lost: ' + what, { code: 'network', url, cause }), true))
+    fetch(url, {
+      method,
+      body,
+      headers,
+      // [spec] The request's credentials mode is "include" when withCredentials is true, else "same-origin".
+      credentials: request.withCredentials ? 'include' : 'same-origin',
+      // [spec] "Set request's cache mode to "no-store"."
+      cache: 'no-store',
+      signal: current.signal,
+    }).then((response) => {
+      if (!live()) return
+      const refused = responseError(url, response.status, response.statusText, response.headers)
+      // [spec] A status other than 200, or a content type other than text/event-stream: "fail the connection".
+      if (refused) return end(refused, false)
+      // A response without a body (null) throws here: a lost connection, like a body that ends at once.
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader()
+      // [spec] "Streams must be decoded using the UTF-8 decode algorithm": a leading BOM is stripped, and bytes
+      // that are not UTF-8 become U+FFFD.
+      const decoder = new TextDecoder()
+      handlers.onOpen()
+      // Each read starts the next without returning it, so no chain of promises grows with the stream.
+      const read = (): void => {
+        reader.read().then((result) => {
+          if (!live()) return
+          // [spec] The stream ended: "reestablish the connection".
+          if (result.done) return lost(undefined)
+          onActivity()
+          try {
+            parser.feed(decoder.decode(result.value, { stream: true }))
+          } catch (error) {
+            return lost(error)
+          }
+          if (live()) read()
+        }, lost)
+      }
+      read()
+    }, lost)
+  }
+
+  connect()
+  return {
+    listen(channel) {
+      listening[channel.type] = channel
+    },
+    close() {
+      closed = true
+      clearTimeout(timer)
+      if (controller) controller.abort()
+      controller = undefined
+    },
+  }
+}
+
+/**
+ * The fetch transport: needs `fetch` with a streaming body (`ReadableStream`), `TextDecoder` and
+ * `AbortController`, which browsers of the last years, Node 18+, Deno, Bun and workers all have.
+ * @internal
+ */
+export const fetchTransport = Object.defineProperty(open, 'kind', { value: 'fetch' }) as TransportFactory

@@ -1,0 +1,148 @@
+/**
+ * The event stream parser of the fetch transport: text in (already UTF-8 decoded, so the BOM is gone), events out,
+ * exactly as the WHATWG spec describes, in one pass over each chunk. Written for ssekit rather than taken from
+ * eventsource-parser, which is three quarters of the fetch chunk's size budget by itself (BENCH.md, "The fetch
+ * parser"); it is held to the same fixture cases (test/transports/parse.test.ts).
+ *
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
+ */
+
+/** What the parser reports. @internal */
+export interface ParserHandlers {
+  /**
+   * A dispatched event: its type (`message` when the stream named none), its data, and the stream's last event ID
+   * string after it. Plain arguments rather than an object, since this runs for every event.
+   */
+  onEvent(type: string, data: string, lastEventId: string): void
+  /** A `retry:` field of only ASCII digits: the new reconnection time in milliseconds. */
+  onRetry(delayMs: number): void
+  /** A line or the data of one event grew past the limit: it must throw, and parsing stops there. */
+  onTooLarge(): never
+}
+
+/** A parser for one stream at a time. @internal */
+export interface Parser {
+  /** Parses the next piece of the stream. */
+  feed(text: string): void
+  /**
+   * Starts a new stream (a reconnection): the incomplete line and event of the last one are dropped, and the last
+   * event ID buffer starts from the last event ID string, as browsers do.
+   */
+  reset(): void
+  /** The last event ID string: what a reconnection sends as `Last-Event-ID`. */
+  lastEventId(): string
+}
+
+/**
+ * Creates a parser.
+ * @param maxLength - the longest line, and the longest data of one event, in characters
+ * @param lastEventId - the last event ID string to start from
+ * @param handlers - receives events and `retry:` values
+ * @internal
+ */
+export function createParser(maxLength: number, lastEventId: string, handlers: ParserHandlers): Parser {
+  const { onEvent, onRetry, onTooLarge } = handlers
+  // [spec] "When a stream is parsed, a data buffer, an event type buffer, and a last event ID buffer must be
+  // associated with it. They must be initialized to the empty string."
+  let id = ''
+  let data = ''
+  let hasData = false
+  let type = ''
+  // An incomplete line carried over to the next chunk.
+  let rest = ''
+  // The last chunk ended with a CR: a LF at the start of the next one is part of the same line ending.
+  let skipLf = false
+
+  function append(value: string): void {
+    // [spec] "Append the field value to the data buffer, then append a single U+000A LINE FEED (LF) character to
+    // the data buffer." The LF between lines is added here, the one after the last never is (it would be removed).
+    data = hasData ? data + '\n' + value : value
+    hasData = true
+    if (data.length > maxLength) onTooLarge()
+  }
+
+  function field(name: string, value: string): void {
+    if (name === 'data') append(value)
+    else if (name === 'event') type = value
+    // [spec] "If the field value does not contain U+0000 NULL, then set the last event ID buffer to the field
+    // value. Otherwise, ignore the field."
+    else if (name === 'id') {
+      if (value.indexOf('\0') < 0) id = value
+    }
+    // [spec] "If the field value consists of only ASCII digits, then interpret the field value as an integer in
+    // base ten, and set the event stream's reconnection time to that integer. Otherwise, ignore the field."
+    else if (name === 'retry' && /^\d+$/.test(value)) onRetry(parseInt(value, 10))
+    // [spec] Any other field name: "The field is ignored."
+  }
+
+  function line(chunk: string, start: number, end: number): void {
+    // [spec] "If the line is empty (a blank line): Dispatch the event."
+    if (start === end) {
+      // [spec] "Set the last event ID string of the event source to the value of the last event ID buffer."
+      lastEventId = id
+      // [spec] "If the data buffer is an empty string, set the data buffer and the event type buffer to the empty
+      // string and return." Otherwise the event's type is the event type buffer, or `message` when it is empty.
+      if (hasData) onEvent(type || 'message', data, id)
+      data = ''
+      hasData = false
+      type = ''
+      return
+    }
+    // The common line, without a slice for its field name.
+    if (chunk.startsWith('data:', start)) {
+      // [spec] "If value starts with a U+0020 SPACE character, remove it from value."
+      return append(chunk.slice(chunk.charCodeAt(start + 5) === 32 ? start + 6 : start + 5, end))
+    }
+    const text = chunk.slice(start, end)
+    const colon = text.indexOf(':')
+    // [spec] "If the line starts with a U+003A COLON character (:)": "Ignore the line."
+    if (colon === 0) return
+    // [spec] No colon: "using the whole line as the field name, and the empty string as the field value."
+    if (colon < 0) return field(text, '')
+    field(text.slice(0, colon), text.slice(text.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1))
+  }
+
+  return {
+    feed(text) {
+      if (skipLf) {
+        skipLf = false
+        if (text.charCodeAt(0) === 10) text = text.slice(1)
+      }
+      // A long line in many chunks: only the new text is searched, and the pieces are joined once.
+      if (rest && text.indexOf('\n') < 0 && text.indexOf('\r') < 0) {
+        rest += text
+        if (rest.length > maxLength) onTooLarge()
+        return
+      }
+      const chunk = rest + text
+      let start = 0
+      let lf = chunk.indexOf('\n')
+      let cr = chunk.indexOf('\r')
+      for (;;) {
+        // [spec] "a U+000D CARRIAGE RETURN U+000A LINE FEED (CRLF) character pair, a single U+000A LINE FEED (LF)
+        // character not preceded by a U+000D CARRIAGE RETURN (CR) character, and a single U+000D CARRIAGE RETURN
+        // (CR) character not followed by a U+000A LINE FEED (LF) character being the ways in which a line can end."
+        if (lf >= 0 && lf < start) lf = chunk.indexOf('\n', start)
+        if (cr >= 0 && cr < start) cr = chunk.indexOf('\r', start)
+        const end = cr < 0 || (lf >= 0 && lf < cr) ? lf : cr
+        if (end < 0) break
+        line(chunk, start, end)
+        start = end + 1
+        if (end === cr) {
+          if (start === chunk.length) skipLf = true
+          else if (chunk.charCodeAt(start) === 10) start++
+        }
+      }
+      rest = chunk.slice(start)
+      if (rest.length > maxLength) onTooLarge()
+    },
+    reset() {
+      // [spec] "Once the end of the file is reached, any pending data must be discarded. (If the file ends in the
+      // middle of an event, before the final empty line, the incomplete event is not dispatched.)"
+      rest = data = type = ''
+      hasData = skipLf = false
+      id = lastEventId
+    },
+    lastEventId: () => lastEventId,
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * `transport: 'auto'` in Chromium: native EventSource for a plain GET; fetch when the request needs headers (or a
+ * method and body); the polyfill where `fetch` cannot stream. Each case checks the state's transport, the request
+ * the server saw, and that the stream delivers.
+ */
+import type { Page } from 'playwright-core'
+import type { TestBrowser } from '../helpers/browser'
+import { startBrowserAndServer } from '../helpers/browser-and-server'
+import type { TestServer } from '../helpers/test-server'
+import { WAIT_MS, clientState, disconnect, removeFetchStreaming, startClient, waitForEvents } from './harness'
+import type { ClientOptions, TransportKind } from '../../src/types'
+
+let browser: TestBrowser
+let server: TestServer
+
+beforeAll(async () => {
+  ;[browser, server] = await startBrowserAndServer()
+}, 20_000)
+afterAll(async () => {
+  await browser?.close()
+  await server?.dispose()
+})
+
+async function openPage(withoutStreaming: boolean): Promise<Page> {
+  const page = await browser.newPage()
+  if (withoutStreaming) await removeFetchStreaming(page)
+  await page.goto(server.url + '/pages/harness.html')
+  await page.waitForFunction(() => 'ssekit' in window && 'harness' in window, undefined, { timeout: WAIT_MS })
+  return page
+}
+
+const isChunk = (path: string) => path.startsWith('/dist/chunks/')
+
+test.each<[string, ClientOptions, boolean, TransportKind]>([
+  ['no headers: native', {}, false, 'native'],
+  ['headers: fetch', { headers: { 'X-Token': 'a' } }, false, 'fetch'],
+  ['POST with a body: fetch', { method: 'POST', body: '{}' }, false, 'fetch'],
+  ['headers where fetch cannot stream: the polyfill', { headers: { 'X-Token': 'a' } }, true, 'polyfill'],
+])(
+  '%s',
+  async (_, options, withoutStreaming, kind) => {
+    const page = await openPage(withoutStreaming)
+    const from = server.requests.length
+    await startClient(page, '/scenario/counter?count=2', options, ['count'])
+    await waitForEvents(page, 2, 'count')
+    // The counter stream ends after its events, so the client may be reconnecting by now: the transport is what counts.
+    expect((await clientState(page)).transport).toBe(kind)
+    await disconnect(page)
+    const requests = server.requests.slice(from)
+    const streams = requests.filter((request) => request.path === '/scenario/counter')
+    expect(streams[0].method).toBe(options.method || 'GET')
+    // Native needs no chunk; fetch its chunk and the shared one; the polyfill is reached through the fetch chunk,
+    // which finds that fetch cannot stream.
+    const chunks = requests.filter((request) => isChunk(request.path)).length
+    expect(chunks).toBe(kind === 'native' ? 0 : kind === 'fetch' ? 2 : 3)
+    const { consoleErrors, pageErrors } = browser.problems(page)
+    await page.context().close()
+    expect([...consoleErrors, ...pageErrors]).toEqual([])
+  },
+  30_000,
+)
