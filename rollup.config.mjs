@@ -65,6 +65,23 @@ const esm = (dir, isDev) => ({
   plugins: [ts(dir), ...(isDev ? [] : [production()]), nodeResolve({ browser: true }), commonjs()],
 })
 
+/**
+ * Object spread, lowered to ES5, calls `_extends`: swc's helper goes through `Object.assign`, which IE 11 lacks, so
+ * its fallback is always there too. This one is the fallback alone, and shorter: ssekit only spreads plain objects.
+ */
+const EXTENDS = `export function _(target) {
+  for (var i = 1; i < arguments.length; i++) {
+    var source = arguments[i]
+    for (var key in source) if (Object.prototype.hasOwnProperty.call(source, key)) target[key] = source[key]
+  }
+  return target
+}`
+const es5Extends = () => ({
+  name: 'es5-extends',
+  resolveId: (id) => (id === '@swc/helpers/_/_extends' ? '\0es5-extends' : null),
+  load: (id) => (id === '\0es5-extends' ? EXTENDS : null),
+})
+
 /** The script-tag file: development (readable, every message) or production (minified, lean). */
 const legacy = (isDev) => ({
   input: 'src/legacy.ts',
@@ -76,9 +93,25 @@ const legacy = (isDev) => ({
     inlineDynamicImports: true,
     plugins: isDev
       ? []
-      : [terser({ ecma: 5, safari10: true, compress: { passes: 2 }, format: { comments: /^!|@license/ } })],
+      : [
+          terser({
+            ecma: 5,
+            safari10: true,
+            compress: { passes: 2 },
+            // The error constructor's name is public: `SsekitError.name`, and what consoles print.
+            keep_fnames: /^SsekitError$/,
+            format: { comments: /^!|@license/ },
+          }),
+        ],
   },
-  plugins: [ts('dist'), ...(isDev ? [] : [production()]), nodeResolve({ browser: true }), commonjs(), es5()],
+  plugins: [
+    ts('dist'),
+    ...(isDev ? [] : [production()]),
+    es5Extends(),
+    nodeResolve({ browser: true }),
+    commonjs(),
+    es5(),
+  ],
 })
 
 export default [

@@ -20,7 +20,7 @@ import { text, toDecoder } from './decode'
 import { SsekitError } from './errors'
 import { getGlobal } from './global'
 import { isOffline, watchLifecycle } from './lifecycle'
-import { checkHeaders, validateOptions } from './options'
+import { checkFunction, checkHeaders, fail, validateOptions } from './options'
 import { nextDelay, resolveRetry } from './retry'
 import { LOST_EVENT, PING_EVENT } from './protocol'
 import { createSeenIds } from './seen-ids'
@@ -65,10 +65,10 @@ const PREVIEW = 120
  */
 export function createClientWith<Events extends EventMap>(
   source: TransportSource,
-  url: string,
+  given: string | URL,
   options: ClientOptions = {},
 ): Client<Events> {
-  validateOptions(url, options)
+  const url = validateOptions(given, options)
   const { withCredentials = false, headers, method = 'GET', body, onError, lastEventIdParam = 'lastEventId' } = options
   const { heartbeatTimeoutMs = 45000, maxEventLength = 4194304, pauseWhenHidden = false } = options
   const decode = toDecoder(options.decode)
@@ -117,24 +117,17 @@ export function createClientWith<Events extends EventMap>(
     if (next === state) return
     state = next
     const listeners = stateListeners.slice()
-    for (let index = 0; index < listeners.length && state === next; index++) tell(listeners[index], next)
-  }
-
-  function tell(listener: (state: ConnectionState) => void, next: ConnectionState): void {
-    try {
-      listener(next)
-    } catch (cause) {
-      report(new SsekitError('A state listener threw', { code: 'handler', url, cause }))
-    }
+    for (let index = 0; index < listeners.length && state === next; index++) call(listeners[index], next)
   }
 
   /** Reports an error that does not end the connection: to `onError`, else where the platform reports errors. */
   function report(error: SsekitError): void {
     if (onError) return onError(error)
-    const root = getGlobal() as { reportError?: (error: unknown) => void }
+    const { reportError } = getGlobal() as { reportError?: (error: unknown) => void }
     // `reportError` fires the page's `error` event, like an uncaught exception, without unwinding anything; where
-    // there is none (Node), the console: an error thrown from a timer would end the process.
-    if (root.reportError) root.reportError(error)
+    // there is none (Node), the console: an error thrown from a timer would end the process. (`reportError` is an
+    // operation of the global object, so it needs no `this`.)
+    if (reportError) reportError(error)
     else console.error(error)
   }
 
@@ -142,7 +135,6 @@ export function createClientWith<Events extends EventMap>(
     generation++
     clearTimeout(timer)
     watchdog.stop()
-    timer = undefined
     if (transport) transport.close()
     transport = undefined
   }
@@ -201,14 +193,16 @@ export function createClientWith<Events extends EventMap>(
   }
 
   /**
-   * Runs one handler: one that throws is reported, and the others still run. A function of its own, because a
-   * `try` inside the loop above made every event slower (measured), one around a single call costs next to nothing.
+   * Runs one handler (with its data and metadata) or state listener (with the state): one that throws is reported,
+   * and the others still run. A function of its own, because a `try` inside the loop above made every event slower
+   * (measured), one around a single call costs next to nothing.
    */
-  function call(handler: EventHandler<unknown>, data: unknown, meta: MessageMeta): void {
+  function call(callback: (value: never, meta: MessageMeta) => void, value: unknown, meta?: MessageMeta): void {
     try {
-      handler(data, meta)
+      ;(callback as (value: unknown, meta?: MessageMeta) => void)(value, meta)
     } catch (cause) {
-      report(new SsekitError('A handler of "' + meta.type + '" events threw', { code: 'handler', url, cause }))
+      const what = meta ? 'A handler of "' + meta.type + '" events' : 'A state listener'
+      report(new SsekitError(what + ' threw', { code: 'handler', url, cause }))
     }
   }
 
@@ -283,7 +277,6 @@ export function createClientWith<Events extends EventMap>(
 
   function attempt(): void {
     const current = ++generation
-    timer = undefined
     if (isOffline()) return dispatch({ type: 'wait', reason: 'offline' })
     if (factory) return start(factory, current)
     // The lazy loader also says why a transport asked for by name cannot run here (native where there is none), or
@@ -307,6 +300,9 @@ export function createClientWith<Events extends EventMap>(
     },
     connect() {
       if (isActive(state)) return
+      // A relative URL where there is no page to resolve it against (Node), whose origin is therefore unknown: no
+      // attempt could ever succeed.
+      if (!originOf(url)) fail('url', '"' + url + '" is relative: pass an absolute URL')
       // Native is chosen here, so that the first state already names it. A lazy transport loads later: `auto`
       // names fetch until the fetch chunk finds that it cannot stream and hands over the polyfill.
       if (!factory && isNative) factory = source.native()
@@ -334,21 +330,22 @@ export function createClientWith<Events extends EventMap>(
       dispatch({ type: 'disconnect' })
     },
     on(type, handler) {
-      const added = handler as EventHandler<unknown>
+      checkFunction('handler', handler)
       const to = channel(type)
-      to.list = to.list.concat(added)
+      to.list = to.list.concat(handler as EventHandler<unknown>)
       if (transport) transport.listen(to)
       let bound = true
       return () => {
         const list = to.list
-        const at = bound ? list.indexOf(added) : -1
+        const at = bound ? list.indexOf(handler as EventHandler<unknown>) : -1
         bound = false
         if (at >= 0) to.list = list.slice(0, at).concat(list.slice(at + 1))
       }
     },
     subscribe(listener) {
+      checkFunction('listener', listener)
       stateListeners.push(listener)
-      tell(listener, state)
+      call(listener, state)
       return (): void => {
         const at = stateListeners.indexOf(listener)
         if (at >= 0) stateListeners.splice(at, 1)

@@ -1,7 +1,7 @@
 import { createClientWith } from './client'
 import { loadTransport } from './transports/load'
 import { nativeTransport } from './transports/native'
-import type { Client, ClientOptions, EventMap } from './types'
+import type { Client, EventMap, OptionsFor } from './types'
 
 const transports = { native: nativeTransport, lazy: loadTransport }
 
@@ -22,8 +22,8 @@ const transports = { native: nativeTransport, lazy: loadTransport }
  * @public
  */
 export function createClient<Events extends EventMap = Record<string, string>>(
-  url: string,
-  options?: ClientOptions,
+  url: string | URL,
+  ...options: OptionsFor<Events>
 ): Client<Events> {
-  return createClientWith<Events>(transports, url, options)
+  return createClientWith<Events>(transports, url, options[0])
 }

@@ -110,7 +110,10 @@ type Writable<T> = { -readonly [K in keyof T]: T[K] }
  * constructed through one. No `class … extends Error`: lowered to ES5 for the script-tag file, that syntax needs
  * a kilobyte of helpers to extend a built-in.
  */
-function construct(this: unknown, message: string, details: ErrorDetails): SsekitError {
+// Named, inside the expression only (the module's `SsekitError` is typed below), for what Node prints before the
+// message, `error.constructor.name` and stack traces ("at new SsekitError"); the script-tag file keeps the name
+// through minification.
+const construct = function SsekitError(this: unknown, message: string, details: ErrorDetails): SsekitError {
   const error = new Error(message) as Writable<SsekitError>
   Object.setPrototypeOf(error, this instanceof SsekitError ? Object.getPrototypeOf(this) : SsekitError.prototype)
   error.name = 'SsekitError'

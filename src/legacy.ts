@@ -17,8 +17,9 @@ const transports = {
   lazy: (_wanted: string, done: (factory: typeof polyfill) => void) => done(polyfill),
 }
 
+// Plain arguments, not the typed rest of the ESM entry: a global has no TypeScript callers, and ES5 would copy them.
 function createClient<Events extends EventMap = Record<string, string>>(
-  url: string,
+  url: string | URL,
   options?: ClientOptions,
 ): Client<Events> {
   return createClientWith<Events>(transports, url, options)

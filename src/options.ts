@@ -1,31 +1,40 @@
 import { DEV } from './dev'
 import { SsekitError } from './errors'
 import { MAX_TIMER } from './retry'
+import { resolveUrl } from './transports/url'
 import type { ClientOptions } from './types'
 
-/**
- * What a rule says: `[test, what is expected]`; the test passes with a truthy result, or throws a more precise error.
- * What is expected is told by the development build only (`DEV && …`: the production build has `false` there).
- */
-type Rule = [(value: unknown, all: Record<string, unknown>) => unknown, string | false]
+/** A rule: it passes a value with a truthy result, or throws a more precise error itself. */
+type Rule = (value: unknown, all: Record<string, unknown>) => unknown
 type Rules = Record<string, Rule>
+
+/**
+ * What each rule expects, for the messages of the development build. The production build has none (rollup drops
+ * every `if (DEV)` block), so its rules are bare functions.
+ */
+const EXPECTED: Map<Rule, string> | undefined = DEV ? new Map() : undefined
+const explain = (rule: Rule, expected: string): Rule => (EXPECTED && EXPECTED.set(rule, expected), rule)
 
 const LINE_BREAK = /[\r\n\0]/
 /** A header name is a token (RFC 9110): visible ASCII but for delimiters. */
 const TOKEN = /^[\w!#$%&'*+.^`|~-]+$/
 
-function fail(name: string, problem: string): never {
+/** Throws the `bad-option` error for option `name`. @internal */
+export function fail(name: string, problem: string): never {
   throw new SsekitError('Invalid option ' + name + ': ' + problem, { code: 'bad-option' })
 }
 
-const is = (type: string): Rule => [(value) => typeof value === type, DEV && 'a ' + type]
+const is = (type: string): Rule => {
+  const rule: Rule = (value) => typeof value === type
+  return DEV ? explain(rule, 'a ' + type) : rule
+}
 const isFunction = is('function')
 const isBoolean = is('boolean')
-const isNumber = (min: number | string, max: number): Rule => [
-  (value, all) =>
-    typeof value === 'number' && value >= (typeof min === 'string' ? (all[min] as number) || 0 : min) && value <= max,
-  DEV && 'a number from ' + min + ' to ' + max,
-]
+const isNumber = (min: number | string, max: number): Rule => {
+  const rule: Rule = (value, all) =>
+    typeof value === 'number' && value >= (typeof min === 'string' ? (all[min] as number) || 0 : min) && value <= max
+  return DEV ? explain(rule, 'a number from ' + min + ' to ' + max) : rule
+}
 
 /** How a value is shown in a message: never a function's source or an object's contents. */
 function show(value: unknown): string {
@@ -65,8 +74,8 @@ function check(given: object, rules: Rules, prefix: string): true {
     const rule = Object.prototype.hasOwnProperty.call(rules, key) ? rules[key] : undefined
     const value = all[key]
     if (!rule) fail(prefix + key, 'unknown option' + (DEV ? hint(key, rules, prefix) : ''))
-    if (value !== undefined && !rule[0](value, all)) {
-      fail(prefix + key, DEV ? 'expected ' + rule[1] + ', got ' + show(value) : 'bad value')
+    if (value !== undefined && !rule(value, all)) {
+      fail(prefix + key, EXPECTED ? 'expected ' + EXPECTED.get(rule) + ', got ' + show(value) : 'bad value')
     }
   }
   return true
@@ -83,9 +92,9 @@ export function checkHeaders(headers: unknown): Record<string, string> {
   const map = headers as Record<string, unknown>
   for (const name in map) {
     const value = map[name]
-    if (typeof value !== 'string') fail('headers', '"' + name + '" is not a string')
-    if (!TOKEN.test(name)) fail('headers', '"' + name + '" is not a valid header name')
-    if (LINE_BREAK.test(value)) fail('headers', '"' + name + '" contains CR, LF or NUL')
+    if (!TOKEN.test(name) || typeof value !== 'string' || LINE_BREAK.test(value)) {
+      fail('headers', '"' + name + '": a header needs a token name and a string value without CR, LF or NUL')
+    }
   }
   return map as Record<string, string>
 }
@@ -102,60 +111,58 @@ const RETRY: Rules = {
 }
 
 const OPTIONS: Rules = {
-  transport: [
-    (value) => ['auto', 'native', 'fetch', 'polyfill'].indexOf(value as string) >= 0,
-    DEV && '"auto", "native", "fetch" or "polyfill"',
-  ],
+  transport: (value) => ['auto', 'native', 'fetch', 'polyfill'].indexOf(value as string) >= 0,
   withCredentials: isBoolean,
-  headers: [
-    (value, all) => {
-      if (all.transport === 'native')
-        fail('headers', 'native EventSource cannot send headers; use transport "fetch" or "auto"')
-      return typeof value === 'function' || checkHeaders(value)
-    },
-    DEV && 'a function or an object of strings',
-  ],
-  lastEventId: [
-    (value) => typeof value === 'string' && !LINE_BREAK.test(value),
-    DEV && 'a string without CR, LF or NUL',
-  ],
+  headers: (value, all) => {
+    if (all.transport === 'native') {
+      fail('headers', DEV ? 'native EventSource cannot send headers; use transport "fetch" or "auto"' : 'native')
+    }
+    return typeof value === 'function' || checkHeaders(value)
+  },
+  lastEventId: (value) => typeof value === 'string' && !LINE_BREAK.test(value),
   // The polyfill only GETs; so does native EventSource, whose lazy loader says so (client.ts, fetch-chunk.ts).
-  method: [
-    (value, all) => /^[A-Z]+$/.test(value as string) && (value === 'GET' || all.transport !== 'polyfill'),
-    DEV && 'an upper-case method (polyfill: GET)',
-  ],
-  body: [
-    (value, all) =>
-      (typeof value === 'string' || typeof value === 'function') && !/^(GET|HEAD)?$/.test((all.method as string) || ''),
-    DEV && 'a string or a function, with a method',
-  ],
-  decode: [
-    (value) => value === 'json' || value === 'text' || typeof value === 'function',
-    DEV && '"json", "text" or a function',
-  ],
-  retry: [
-    (value) =>
-      value === false ||
-      value === 'transport' ||
-      (!!value && typeof value === 'object' && check(value, RETRY, 'retry.')),
-    DEV && 'an object, "transport" or false',
-  ],
-  lastEventIdParam: [
-    (value) => typeof value === 'string' && /^[\w.~-]+$/.test(value),
-    DEV && 'a URL-safe query parameter name',
-  ],
+  method: (value, all) => /^[A-Z]+$/.test(value as string) && (value === 'GET' || all.transport !== 'polyfill'),
+  body: (value, all) =>
+    (typeof value === 'string' || typeof value === 'function') && !/^(GET|HEAD)?$/.test((all.method as string) || ''),
+  decode: (value) => value === 'json' || value === 'text' || typeof value === 'function',
+  retry: (value) =>
+    value === false || value === 'transport' || (!!value && typeof value === 'object' && check(value, RETRY, 'retry.')),
+  lastEventIdParam: (value) => typeof value === 'string' && /^[\w.~-]+$/.test(value),
   onError: isFunction,
   heartbeatTimeoutMs: isNumber(0, MAX_TIMER),
   maxEventLength: isNumber(1, Infinity),
   pauseWhenHidden: isBoolean,
 }
 
+if (DEV) {
+  explain(OPTIONS.transport, '"auto", "native", "fetch" or "polyfill"')
+  explain(OPTIONS.headers, 'a function or an object of strings')
+  explain(OPTIONS.lastEventId, 'a string without CR, LF or NUL')
+  explain(OPTIONS.method, 'an upper-case method (polyfill: GET)')
+  explain(OPTIONS.body, 'a string or a function, with a method')
+  explain(OPTIONS.decode, '"json", "text" or a function')
+  explain(OPTIONS.retry, 'an object, "transport" or false')
+  explain(OPTIONS.lastEventIdParam, 'a URL-safe query parameter name')
+}
+
 /**
  * Validates the arguments of `createClient`, throwing a `bad-option` {@link SsekitError} that names the option.
+ * @returns the stream URL, a string or a `URL` given, resolved against the page (see `resolveUrl`)
  * @internal
  */
-export function validateOptions(url: unknown, options: ClientOptions): void {
-  if (typeof url !== 'string' || !url) fail('url', 'expected a non-empty string')
-  if (!options || typeof options !== 'object') fail('options', 'expected an object')
+export function validateOptions(url: unknown, options: ClientOptions): string {
+  // A URL (or anything with an `href`) is read once; anything else must be a non-empty string.
+  const given = (url && (url as URL).href) || url
+  if (typeof given !== 'string' || !given) fail('url', DEV ? 'expected a non-empty string or a URL' : 'bad value')
+  if (!options || typeof options !== 'object') fail('options', DEV ? 'expected an object' : 'bad value')
   check(options, OPTIONS, '')
+  return resolveUrl(given)
+}
+
+/**
+ * Refuses what is not a function where `on()` or `subscribe()` wants one: it would fail only at the first call.
+ * @internal
+ */
+export function checkFunction(name: string, value: unknown): void {
+  if (typeof value !== 'function') fail(name, 'expected a function')
 }

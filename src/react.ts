@@ -24,7 +24,7 @@
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
 import { createClient } from './index'
 import type { LOST_EVENT } from './protocol'
-import type { Client, ClientOptions, ConnectionState, EventData, EventHandler, EventMap } from './types'
+import type { Client, ConnectionState, EventData, EventHandler, EventMap, OptionsFor } from './types'
 
 /**
  * The part of a client that {@link useConnectionState} reads. Any client fits, whatever its event map.
@@ -151,10 +151,10 @@ export function useLatestEvent<Events extends EventMap, K extends EventType<Even
  */
 export function useClient<Events extends EventMap = Record<string, string>>(
   url: string,
-  options?: ClientOptions,
+  ...options: OptionsFor<Events>
 ): Client<Events> {
   // Keyed on the URL alone: options are read once, when the client is created (see above).
-  const client = useMemo(() => createClient<Events>(url, options), [url])
+  const client = useMemo(() => createClient<Events>(url, ...options), [url])
   useEffect(() => {
     client.connect()
     return () => client.disconnect()

@@ -280,6 +280,40 @@ export interface ClientOptions {
 }
 
 /**
+ * The event types of a map whose data is not a string: they need a decoder, since the default (`text`) delivers
+ * the data as it came off the wire.
+ * @example
+ * ```ts
+ * type Needs = DecodedTypes<{ date: string; tick: { n: number } }> // 'tick'
+ * ```
+ * @public
+ */
+export type DecodedTypes<Events extends EventMap> = {
+  [K in keyof Events]: Events[K] extends string ? never : K
+}[keyof Events]
+
+/**
+ * The options argument of `createClient<Events>`: optional while every event's data is a string; required, with
+ * `decode: 'json'` or a decoder function, as soon as one is not, so that the types never promise what the decoder
+ * will not deliver. The compiler then names what is missing: "Property 'decode' is missing", or "An argument for
+ * 'optionsWithDecode' was not provided".
+ * @example
+ * ```ts
+ * const plain: OptionsFor<{ date: string }> = []
+ * const typed: OptionsFor<{ tick: { n: number } }> = [{ decode: 'json' }]
+ * ```
+ * @public
+ */
+export type OptionsFor<Events extends EventMap> = [DecodedTypes<Events>] extends [never]
+  ? [options?: ClientOptions]
+  : [
+      optionsWithDecode: ClientOptions & {
+        /** Required for a payload other than a string: `'json'` or a decoder function. */
+        decode: 'json' | DecodeFunction
+      },
+    ]
+
+/**
  * Removes what a call added.
  *
  * @example

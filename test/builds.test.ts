@@ -10,6 +10,11 @@ import vm from 'node:vm'
 
 const ROOT = path.resolve(__dirname, '..')
 type CreateClient = (url: string, options: unknown) => unknown
+/** What a build exports that these tests use. */
+interface Built {
+  createClient: CreateClient
+  SsekitError: new (message: string, details: { code: string }) => Error & { code: string }
+}
 
 function built(file: string): string {
   const full = path.join(ROOT, file)
@@ -17,20 +22,20 @@ function built(file: string): string {
   return full
 }
 
-/** `createClient` of a script-tag file, evaluated in a context of its own. */
-function fromScript(file: string): CreateClient {
+/** A script-tag file's global, evaluated in a context of its own. */
+function fromScript(file: string): Built {
   const sandbox: Record<string, unknown> = { setTimeout, clearTimeout, console }
   sandbox.window = sandbox
   sandbox.self = sandbox
   vm.runInContext(readFileSync(built(file), 'utf8'), vm.createContext(sandbox))
-  return (sandbox.SseKit as { createClient: CreateClient }).createClient
+  return sandbox.SseKit as Built
 }
 
-/** `createClient` of an ESM build. */
+/** The exports of an ESM build. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const fromModule = (file: string): CreateClient => (require(built(file)) as { createClient: CreateClient }).createClient
+const fromModule = (file: string): Built => require(built(file)) as Built
 
-const BUILDS: Array<[name: string, isDev: boolean, load: () => CreateClient]> = [
+const BUILDS: Array<[name: string, isDev: boolean, load: () => Built]> = [
   ['dist/index.js', false, () => fromModule('dist/index.js')],
   ['dist/dev/index.js', true, () => fromModule('dist/dev/index.js')],
   ['dist/ssekit.legacy.min.js', false, () => fromScript('dist/ssekit.legacy.min.js')],
@@ -50,12 +55,16 @@ const CASES: Array<[options: unknown, lean: string, full: string]> = [
     'expected "auto", "native", "fetch" or "polyfill", got "ws"',
   ],
   [JSON.parse('{"constructor": 1}'), 'Invalid option constructor: unknown option', 'constructor: unknown option'],
-  [{ headers: { 'X Bad': 'a' } }, 'Invalid option headers: "X Bad" is not a valid header name', 'is not a valid'],
+  [
+    { headers: { 'X Bad': 'a' } },
+    'Invalid option headers: "X Bad": a header needs a token name and a string value without CR, LF or NUL',
+    'a header needs a token name',
+  ],
 ]
 
 describe.each(BUILDS)('%s', (_name, isDev, load) => {
   test.each(CASES)('refuses %o with a bad-option error naming it', (options, lean, full) => {
-    const createClient = load()
+    const { createClient } = load()
     let caught: unknown
     try {
       createClient('/s', options)
@@ -69,6 +78,23 @@ describe.each(BUILDS)('%s', (_name, isDev, load) => {
   })
 
   test('accepts valid options', () => {
-    expect(() => load()('/s', { decode: 'json', retry: { maxRetryAfterMs: 60_000 } })).not.toThrow()
+    expect(() => load().createClient('/s', { decode: 'json', retry: { maxRetryAfterMs: 60_000 } })).not.toThrow()
+  })
+
+  test('errors are named SsekitError: the instance, its constructor, String(error) and the stack', () => {
+    const { SsekitError, createClient } = load()
+    const error = new SsekitError('Connection lost: GET /s', { code: 'network' })
+    expect(error.name).toBe('SsekitError')
+    expect(String(error)).toBe('SsekitError: Connection lost: GET /s')
+    expect(SsekitError.name).toBe('SsekitError')
+    expect(error.constructor).toBe(SsekitError)
+    expect(error.stack ?? '').not.toMatch(/construct/)
+    let refused: unknown
+    try {
+      createClient('/s', { retyr: {} })
+    } catch (caught) {
+      refused = caught
+    }
+    expect(String(refused)).toMatch(/^SsekitError: Invalid option retyr: unknown option/)
   })
 })

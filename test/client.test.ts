@@ -11,7 +11,7 @@ type Events = { date: string; tick: { n: number }; error: string; open: string; 
 function setup(options: ClientOptions = {}, kind: TransportKind = 'native') {
   const fake = createFakeTransport(kind)
   const errors: SsekitError[] = []
-  const client = createClientWith<Events>(fake.source, '/stream', {
+  const client = createClientWith<Events>(fake.source, 'http://test/stream', {
     retry: { jitter: 0 },
     onError: (error) => errors.push(error),
     ...options,
@@ -114,7 +114,7 @@ describe('events', () => {
       [{ n: 3 }, { type: 'tick', lastEventId: '9', origin: 'http://test', raw: '{"n":3}' }],
     ])
     expect(errors).toHaveLength(1)
-    expect(errors[0]).toMatchObject({ code: 'decode', url: '/stream' })
+    expect(errors[0]).toMatchObject({ code: 'decode', url: 'http://test/stream' })
     expect(errors[0].message).toContain('"tick"')
     expect(errors[0].message).toContain('{broken')
     expect(errors[0].cause).toBeInstanceOf(SyntaxError)
@@ -322,7 +322,9 @@ describe('transports and headers', () => {
   })
 
   test('transport native where there is none closes with unavailable, from the lazy loader', () => {
-    const client = createClientWith<EventMap>({ native: () => undefined, lazy: load }, '/s', { transport: 'native' })
+    const client = createClientWith<EventMap>({ native: () => undefined, lazy: load }, 'http://test/s', {
+      transport: 'native',
+    })
     client.connect()
     expect(client.state.transport).toBe('native')
     expect(client.state.error).toMatchObject({ code: 'unavailable' })
@@ -345,7 +347,7 @@ describe('transports and headers', () => {
       native: () => undefined,
       lazy: (_wanted: string, _done: unknown, failed: (cause: unknown) => void) => (pending = failed),
     }
-    const client = createClientWith<EventMap>(source, '/s')
+    const client = createClientWith<EventMap>(source, 'http://test/s')
     client.connect()
     pending?.(new Error('chunk load failed'))
     expect(client.state.error).toMatchObject({ code: 'unavailable' })

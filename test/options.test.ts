@@ -16,8 +16,8 @@ test.each([
   [{ retry: { maxAttempts: -1 } }, /retry\.maxAttempts/],
   [{ retry: 'always' }, /retry: expected an object, "transport" or false/],
   [{ retry: { decide: 1 } }, /retry\.decide: expected a function/],
-  [{ headers: { 'X-A': 'a\nb' } }, /headers: "X-A" contains CR, LF or NUL/],
-  [{ headers: { 'X-A': 1 } }, /headers: "X-A" is not a string/],
+  [{ headers: { 'X-A': 'a\nb' } }, /headers: "X-A": a header needs a token name and a string value without CR, LF/],
+  [{ headers: { 'X-A': 1 } }, /headers: "X-A": a header needs/],
   [{ headers: { A: 'b' }, transport: 'native' }, /native EventSource cannot send headers; use transport "fetch"/],
   [{ method: 'POST', transport: 'polyfill' }, /method: expected an upper-case method \(polyfill: GET\)/],
   [{ method: 'post' }, /method: expected an upper-case method/],
@@ -43,9 +43,9 @@ test.each([
   [JSON.parse('{"__proto__": 1}'), /__proto__: unknown option/],
   [{ retry: JSON.parse('{"hasOwnProperty": 1}') }, /retry\.hasOwnProperty: unknown option/],
   // A header name must be a token: a request carrying "X Bad" would fail every attempt, so it is refused at once.
-  [{ headers: { 'X Bad': 'a' } }, /headers: "X Bad" is not a valid header name/],
-  [{ headers: { 'X:A': 'a' } }, /headers: "X:A" is not a valid header name/],
-  [{ headers: { '': 'a' } }, /headers: "" is not a valid header name/],
+  [{ headers: { 'X Bad': 'a' } }, /headers: "X Bad": a header needs a token name/],
+  [{ headers: { 'X:A': 'a' } }, /headers: "X:A": a header needs/],
+  [{ headers: { '': 'a' } }, /headers: "": a header needs/],
 ])('%o is refused', (options, message) => {
   expect(() => create(options)).toThrow(message)
   try {
@@ -78,4 +78,32 @@ test('valid options pass', () => {
   expect(() => create({ transport: 'polyfill', method: 'GET', headers: {} })).not.toThrow()
   expect(() => create({ retry: 'transport' })).not.toThrow()
   expect(() => create({ retry: false })).not.toThrow()
+})
+
+describe('the URL', () => {
+  test('a URL object is accepted and read once', () => {
+    expect(create({}, new URL('http://127.0.0.1:3000/stream/date?x=1')).url).toBe(
+      'http://127.0.0.1:3000/stream/date?x=1',
+    )
+  })
+
+  test('relative with no page to resolve it against (Node): created (server rendering), refused by connect()', () => {
+    const fake = createFakeTransport()
+    const client = createClientWith(fake.source, '/stream/date')
+    expect(client.state.status).toBe('idle')
+    expect(() => client.connect()).toThrow('Invalid option url: "/stream/date" is relative: pass an absolute URL')
+    expect(() => client.connect()).toThrow(expect.objectContaining({ name: 'SsekitError', code: 'bad-option' }))
+    expect(fake.connections).toHaveLength(0)
+    expect(client.state.status).toBe('idle')
+  })
+})
+
+test('on() and subscribe() refuse what is not a function, at once', () => {
+  const client = create({}, 'http://test/s')
+  expect(() => client.on('date', 'not a function' as never)).toThrow(
+    expect.objectContaining({ name: 'SsekitError', code: 'bad-option', message: expect.stringMatching(/handler/) }),
+  )
+  expect(() => client.subscribe(42 as never)).toThrow(
+    expect.objectContaining({ code: 'bad-option', message: expect.stringMatching(/listener/) }),
+  )
 })

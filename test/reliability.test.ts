@@ -11,7 +11,7 @@ type Events = { tick: string }
 function setup(options: ClientOptions = {}) {
   const fake = createFakeTransport('native')
   const errors: SsekitError[] = []
-  const client = createClientWith<Events>(fake.source, '/stream', {
+  const client = createClientWith<Events>(fake.source, 'http://test/stream', {
     retry: { jitter: 0, initialDelayMs: 100 },
     onError: (error) => errors.push(error),
     ...options,
@@ -108,7 +108,7 @@ describe('stall watchdog', () => {
     jest.advanceTimersByTime(1)
     expect(fake.connections[0].closed).toBe(true)
     expect(client.state).toMatchObject({ status: 'reconnecting', attempt: 1, delayMs: 100 })
-    expect(client.state.error).toMatchObject({ code: 'stalled', url: '/stream' })
+    expect(client.state.error).toMatchObject({ code: 'stalled', url: 'http://test/stream' })
     expect(rec.events()).toEqual([])
   })
 

@@ -57,7 +57,7 @@ afterEach(() => clients.splice(0).forEach((client) => client.disconnect()))
 
 function setup() {
   const fake = createFakeTransport()
-  const client = createClientWith(fake.source, '/stream/date', { retry: { jitter: 0 } })
+  const client = createClientWith(fake.source, 'http://test/stream/date', { retry: { jitter: 0 } })
   clients.push(client)
   return { fake, client }
 }

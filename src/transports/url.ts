@@ -28,3 +28,16 @@ export function originOf(url: string): string {
   const location = (getGlobal() as { location?: { origin: string } }).location
   return location ? location.origin : ''
 }
+
+/**
+ * Resolves a stream URL once, against the page's (or worker's) location where there is one, so that every request,
+ * error and `client.url` names the same absolute URL (an absolute one comes back normalised: `http://Host` is
+ * `http://host/`). Left as given where there is no location (Node: `connect()`
+ * then refuses a relative URL) or no `URL` class (IE 11, whose requests resolve it against the page themselves).
+ * @param url - absolute or relative URL
+ * @internal
+ */
+export function resolveUrl(url: string): string {
+  const root = getGlobal() as { location?: { href: string }; URL?: typeof URL }
+  return root.location && root.URL ? new root.URL(url, root.location.href).href : url
+}

@@ -49,8 +49,8 @@ async function startDisconnecting(page: Page, url: string, options: ClientOption
       }
       if (when === 'decide') more.retry = { ...(options.retry as object), decide: () => (stop('decide'), 100) }
       if (when === 'headers') more.headers = () => (stop('headers'), {})
-      const client = w.ssekit.createClient<Record<string, unknown>>(url, { ...options, ...more })
-      w.client = client as unknown as Ssekit.Client
+      const client = w.ssekit.createClient(url, { ...options, ...more })
+      w.client = client
       client.subscribe((state) => {
         w.log.push({ kind: 'state', status: state.status, code: state.error && state.error.code })
         if (state.status === when) stop('disconnect')

@@ -67,7 +67,7 @@ test('a resume from an id older than the buffer is announced by ssekit-lost', as
 })
 
 test('disconnect stops traffic: the server sees the stream end', async () => {
-  const client = createClient<Events>(base + '/stream/date', { retry: fast })
+  const client = createClient<Events>(base + '/stream/date', { retry: fast, decode: 'json' })
   client.connect()
   await waitFor(() => client.state.status === 'open', 5000, 'open')
   const clients = server.channels.date.clients

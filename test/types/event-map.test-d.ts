@@ -31,6 +31,24 @@ createClient('/stream', { retyr: {} })
 // @ts-expect-error retry takes an object, 'transport' or false
 createClient('/stream', { retry: true })
 
+// A payload other than a string needs a decoder: the default `text` would deliver strings.
+// @ts-expect-error no options at all for a map with an object payload
+createClient<Events>('/stream')
+// @ts-expect-error options without `decode` for a map with an object payload
+createClient<Events>('/stream', { retry: { maxAttempts: 3 } })
+// @ts-expect-error `decode: 'text'` delivers strings, not `{ n: number }`
+createClient<Events>('/stream', { decode: 'text' })
+// @ts-expect-error a number payload is not a string either
+createClient<{ count: number }>('/stream', {})
+createClient<Events>('/stream', { decode: (raw) => JSON.parse(raw) as unknown })
+createClient<{ count: number }>('/stream', { decode: 'json' })
+// String-only maps and the default map need no decoder, and may keep `text`.
+createClient<{ date: string; notice: string }>('/stream')
+createClient<{ date: string }>('/stream', { decode: 'text', retry: false })
+createClient('/stream', { decode: 'text' })
+// A `URL` is accepted as well as a string.
+createClient(new URL('https://example.test/stream'))
+
 // A client of any event map binds to the UI helpers' structural type.
 const typed: Client<Events> = client
 // The browser's EventSource satisfies the structural type the transports use.

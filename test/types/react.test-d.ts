@@ -27,5 +27,7 @@ const live = useClient<Events>('/stream', { decode: 'json' })
 useEvent(live, 'date', (value) => value.toUpperCase())
 // @ts-expect-error useClient takes the same options as createClient
 useClient('/stream', { retyr: {} })
+// @ts-expect-error and needs a decoder for the same payloads
+useClient<Events>('/stream')
 
 export { tick, date, state }
