@@ -10,6 +10,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createChannel, type Channel } from './channel'
 import { MAX_URL_BYTES } from './request'
+import { refuseOnClaimedSocket } from './socket'
 import type { CorsOptions } from './cors'
 import { serveStatic } from './static'
 
@@ -165,6 +166,8 @@ export function createServer(options: ServerOptions = {}): SseServer {
   }
 
   function handle(req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void): void {
+    // Whatever the route: nothing is served behind a stream on the same socket (see socket.ts).
+    if (refuseOnClaimedSocket(req)) return
     const target = req.url ?? '/'
     if (Buffer.byteLength(target) > MAX_URL_BYTES) {
       text(res, 414, `URL longer than ${MAX_URL_BYTES} bytes`)

@@ -11,6 +11,7 @@ import { createCors, type CorsOptions } from './cors'
 import { encode, encodeComment } from './encode'
 import { MAX_URL_BYTES, readLastEventId, reject } from './request'
 import { createRing } from './ring'
+import { claimSocket, refuseOnClaimedSocket } from './socket'
 
 /**
  * What `onClientError` is told.
@@ -85,7 +86,10 @@ export interface Channel {
    * @returns The event's id.
    */
   publish(event: string, data: unknown): string
-  /** Turns a request into an event stream (or answers 400/405/414, or a CORS preflight). */
+  /**
+   * Turns a request into an event stream (or answers 400/405/414, or a CORS preflight). A request that arrives on a
+   * socket which already carries a stream destroys that connection.
+   */
   handle(req: IncomingMessage, res: ServerResponse): void
   /** Ends every open stream. The channel stays usable: it keeps its buffer and serves new requests. */
   close(): void
@@ -120,6 +124,9 @@ function count(name: string, value: number): number {
  * request carries a last event id (the `Last-Event-ID` header, else the `lastEventIdParam` query parameter),
  * the missed events are replayed. When the replay cannot be complete, an `ssekit-lost` event (no id) comes
  * first, with JSON data `{lastEventId, reason: 'expired' | 'unknown', oldestId}`. Then live events follow.
+ *
+ * A stream owns its socket: it is sent with `Connection: close`, and any request pipelined behind it destroys the
+ * connection.
  *
  * @param options - See {@link ChannelOptions}.
  * @returns The channel.
@@ -200,6 +207,7 @@ export function createChannel(options: ChannelOptions = {}): Channel {
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
+    if (refuseOnClaimedSocket(req)) return
     if (Buffer.byteLength(req.url ?? '') > MAX_URL_BYTES) {
       reject(res, 414, `URL longer than ${MAX_URL_BYTES} bytes`)
       return
@@ -219,15 +227,18 @@ export function createChannel(options: ChannelOptions = {}): Channel {
       reject(res, 400, resume.error)
       return
     }
+    // The stream owns its socket from here on (see socket.ts): `Connection: close` tells the client not to send
+    // anything else on it, and node closes it once the stream ends instead of serving what was pipelined behind.
+    claimSocket(req)
     // [spec] "HTTP 200 OK responses with a `Content-Type` header specifying the type `text/event-stream`,
     // ignoring any MIME type parameters, must be processed line by line as described below."
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
-      Connection: 'keep-alive',
+      Connection: 'close',
       'X-Accel-Buffering': 'no',
     })
-    res.socket?.setNoDelay(true)
+    req.socket.setNoDelay(true)
     const client: Client = { req, res }
     const cleanup = (): void => remove(client)
     req.once('close', cleanup)

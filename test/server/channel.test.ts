@@ -130,7 +130,7 @@ describe('a stream', () => {
     expect(stream.res.headers).toMatchObject({
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
-      connection: 'keep-alive',
+      connection: 'close',
       'x-accel-buffering': 'no',
     })
     await stream.waitFor((s) => s.frames().length >= 2)
