@@ -9,9 +9,10 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createChannel, type Channel } from './channel'
+import type { CorsOptions } from './cors'
+import { createClientLimiter, type ClientLimiter } from './limits'
 import { MAX_URL_BYTES } from './request'
 import { refuseOnClaimedSocket } from './socket'
-import type { CorsOptions } from './cors'
 import { serveStatic } from './static'
 
 /**
@@ -51,6 +52,10 @@ export interface ServerOptions {
   bufferSize?: number
   /** See `ChannelOptions.maxBufferedBytes`. @defaultValue 1048576 */
   maxBufferedBytes?: number
+  /** The most streams open at once, both clocks together; see `ClientLimitOptions.maxClients`. @defaultValue 1000 */
+  maxClients?: number
+  /** The most streams open at once from one address, both clocks together. @defaultValue 50 */
+  maxClientsPerAddress?: number
   /** See `ChannelOptions.cors`. */
   cors?: CorsOptions
   /** The folder that holds `examples/` and `dist/`. @defaultValue the ssekit package folder */
@@ -87,6 +92,8 @@ export interface SseServer {
   readonly handle: (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void
   /** The underlying `http.Server`. */
   readonly server: http.Server
+  /** The limiter both clocks share; give it to your own channels (`createChannel({limiter})`) to count them too. */
+  readonly limiter: ClientLimiter
   /** The clock channels behind `/stream/date` and `/stream/tick`. */
   readonly channels: {
     /** Behind `/stream/date`: an event `date` every `intervalMs`. */
@@ -143,10 +150,13 @@ export function createServer(options: ServerOptions = {}): SseServer {
     throw new RangeError(`createServer: intervalMs must be a positive integer, got ${String(intervalMs)}`)
   }
   const { heartbeatMs, retryMs, bufferSize, maxBufferedBytes, cors } = options
-  const channels = {
-    date: createChannel({ heartbeatMs, retryMs, bufferSize, maxBufferedBytes, cors }),
-    tick: createChannel({ heartbeatMs, retryMs, bufferSize, maxBufferedBytes, cors }),
-  }
+  // One limiter for both clocks: a client's limit is on what it costs the server, whichever stream it opens.
+  const limiter = createClientLimiter({
+    maxClients: options.maxClients,
+    maxClientsPerAddress: options.maxClientsPerAddress,
+  })
+  const channelOptions = { heartbeatMs, retryMs, bufferSize, maxBufferedBytes, cors, limiter }
+  const channels = { date: createChannel(channelOptions), tick: createChannel(channelOptions) }
   const routes = options.routes ?? {}
   let root: string | undefined = options.root
   let url: string | undefined
@@ -234,6 +244,7 @@ export function createServer(options: ServerOptions = {}): SseServer {
     dispose,
     handle,
     server,
+    limiter,
     channels,
     get url() {
       return url

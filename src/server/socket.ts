@@ -11,13 +11,13 @@
 import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 
-/** Sockets that serve nothing more: they carry a stream. */
+/** Sockets that serve nothing more: they carry a stream, or were refused with `Connection: close`. */
 const claimed = new WeakSet<Socket>()
 
 /**
  * Marks the request's socket as used up: any later request on it destroys the connection.
  *
- * @param req - A request that turned into an event stream.
+ * @param req - A request that turned into an event stream, or was refused with `Connection: close`.
  * @internal
  */
 export function claimSocket(req: IncomingMessage): void {

@@ -1,7 +1,7 @@
 /** @jest-environment node */
 import http from 'node:http'
 import net, { type AddressInfo } from 'node:net'
-import { createChannel, type Channel, type ChannelOptions } from '../../src/server'
+import { createChannel, createClientLimiter, type Channel, type ChannelOptions } from '../../src/server'
 
 interface Frame {
   event?: string
@@ -271,6 +271,8 @@ describe('request checks', () => {
   it('refuses bad options at once', () => {
     expect(() => createChannel({ bufferSize: -1 })).toThrow(/bufferSize/)
     expect(() => createChannel({ heartbeatMs: 1.5 })).toThrow(/heartbeatMs/)
+    expect(() => createChannel({ maxClients: -1 })).toThrow(/maxClients/)
+    expect(() => createChannel({ limiter: createClientLimiter(), maxClients: 5 })).toThrow(/createClientLimiter/)
   })
 })
 

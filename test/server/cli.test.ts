@@ -39,6 +39,17 @@ describe('parseCli', () => {
     })
   })
 
+  it('reads the limits on stream clients from flags and the environment', () => {
+    const env = { MAX_CLIENTS: '200', MAX_CLIENTS_PER_ADDRESS: '5' }
+    expect(parseCli([], env).options).toMatchObject({ maxClients: 200, maxClientsPerAddress: 5 })
+    const argv = ['--max-clients', '0', '--max-clients-per-address', '9']
+    expect(parseCli(argv, env).options).toMatchObject({ maxClients: 0, maxClientsPerAddress: 9 })
+    expect(() => parseCli(['--max-clients', 'lots'], {})).toThrow(
+      '--max-clients / MAX_CLIENTS must be a non-negative integer',
+    )
+    for (const flag of ['--max-clients', '--max-clients-per-address']) expect(USAGE).toContain(flag)
+  })
+
   it('recognizes --help and -h', () => {
     expect(parseCli(['--help'], {}).isHelp).toBe(true)
     expect(parseCli(['-h'], {}).isHelp).toBe(true)

@@ -1,8 +1,9 @@
 /** @jest-environment node */
-// Issue 11, finding 1: clients that pipeline and flood, against the real server on 127.0.0.1 (in this process
+// Issue 11, finding 1: clients that pipeline, flood and hoard, against the real server on 127.0.0.1 (in this process
 // on port 0, and the built CLI in a child process for the memory figure). Every loop is bounded in count and time.
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createServer, type ServerOptions, type SseServer } from '../../src/server'
+import { createChannel, createServer, type Channel, type ServerOptions, type SseServer } from '../../src/server'
 import { createHostileKit, pipelined, rawRequest, streamRequest } from '../helpers/hostile-client'
 import { spawnServer, type ServerProcess } from '../helpers/server-process'
 import { waitFor } from '../helpers/wait-for'
@@ -69,6 +70,62 @@ describe('a stream owns its socket', () => {
     const id = sse.channels.date.publish('date', '"live"')
     await waitFor(() => client.received.includes(`id: ${id}\n`), 2000, 'the live event')
     expect(client.isClosed).toBe(false)
+  })
+})
+
+describe('limits on stream clients', () => {
+  test('over maxClients, counted across both clocks: 503, Retry-After, a plain-text reason; a freed slot serves again', async () => {
+    const { sse, port } = await start({ maxClients: 3, maxClientsPerAddress: 0 })
+    const open = ['/stream/date', '/stream/date', '/stream/tick'].map((path) =>
+      hostile.open(port, { send: streamRequest(path) }),
+    )
+    for (const client of open) expect(await client.waitForStatus()).toBe(200)
+    const refused = hostile.open(port, { send: streamRequest('/stream/tick') })
+    expect(await refused.waitForStatus()).toBe(503)
+    expect(header(refused.received, 'Retry-After')).toBe('10')
+    expect(header(refused.received, 'Content-Type')).toBe('text/plain; charset=utf-8')
+    expect(header(refused.received, 'Connection')).toBe('close')
+    expect(refused.received).toMatch(/Too many streams: 3 open, .*\(maxClients 3\); retry in 10 s\n/)
+    await refused.waitForClose()
+    expect(streams(sse)).toBe(3)
+    open[0].socket.destroy()
+    await waitFor(() => streams(sse) === 2, 2000, 'the closed stream to free its slot')
+    expect(await hostile.open(port, { send: streamRequest('/stream/tick') }).waitForStatus()).toBe(200)
+  })
+
+  test('over maxClientsPerAddress: 503 for that address, another address is still served', async () => {
+    const { port } = await start({ maxClientsPerAddress: 2 })
+    const first = [hostile.open(port, { send: streamRequest('/stream/date') })]
+    first.push(hostile.open(port, { send: streamRequest('/stream/tick') }))
+    for (const client of first) expect(await client.waitForStatus()).toBe(200)
+    const refused = hostile.open(port, { send: streamRequest('/stream/date') })
+    expect(await refused.waitForStatus()).toBe(503)
+    expect(refused.received).toMatch(/2 open from 127\.0\.0\.1, .*\(maxClientsPerAddress 2\)/)
+    const other = hostile.open(port, { send: streamRequest('/stream/date'), localAddress: '127.0.0.2' })
+    expect(await other.waitForStatus()).toBe(200)
+  })
+
+  test('by default one address gets 50 streams, the 51st gets 503', async () => {
+    const { sse, port } = await start()
+    const open = Array.from({ length: 50 }, () => hostile.open(port, { send: streamRequest('/stream/date') }))
+    await waitFor(() => sse.channels.date.clients === 50, 5000, '50 open streams')
+    expect(await hostile.open(port, { send: streamRequest('/stream/tick') }).waitForStatus()).toBe(503)
+    expect(open.every((client) => client.status === 200)).toBe(true)
+  })
+
+  test("a custom channel given the server's limiter counts with the clocks", async () => {
+    const limited = { maxClients: 2, maxClientsPerAddress: 0 }
+    // The channel needs the server's limiter, so the route finds it once the server exists.
+    const custom: { news?: Channel } = {}
+    const route = { '/stream/news': (req: IncomingMessage, res: ServerResponse) => custom.news?.handle(req, res) }
+    const { sse, port } = await start({ ...limited, routes: route })
+    const news = (custom.news = createChannel({ limiter: sse.limiter, heartbeatMs: 0 }))
+    expect(await hostile.open(port, { send: streamRequest('/stream/date') }).waitForStatus()).toBe(200)
+    expect(await hostile.open(port, { send: streamRequest('/stream/news') }).waitForStatus()).toBe(200)
+    expect(await hostile.open(port, { send: streamRequest('/stream/news') }).waitForStatus()).toBe(503)
+    expect(sse.limiter.clients).toBe(2)
+    expect(sse.limiter.refusedClients).toBe(1)
+    news.close()
   })
 })
 
