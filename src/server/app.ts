@@ -52,6 +52,10 @@ export interface ServerOptions {
   bufferSize?: number
   /** See `ChannelOptions.maxBufferedBytes`. @defaultValue 1048576 */
   maxBufferedBytes?: number
+  /** See `ChannelOptions.maxLagMs`. @defaultValue 30000 */
+  maxLagMs?: number
+  /** See `ChannelOptions.maxStreamAgeMs`. @defaultValue 600000 */
+  maxStreamAgeMs?: number
   /** The most streams open at once, both clocks together; see `ClientLimitOptions.maxClients`. @defaultValue 1000 */
   maxClients?: number
   /** The most streams open at once from one address, both clocks together. @defaultValue 50 */
@@ -149,13 +153,13 @@ export function createServer(options: ServerOptions = {}): SseServer {
   if (!Number.isSafeInteger(intervalMs) || intervalMs < 1) {
     throw new RangeError(`createServer: intervalMs must be a positive integer, got ${String(intervalMs)}`)
   }
-  const { heartbeatMs, retryMs, bufferSize, maxBufferedBytes, cors } = options
+  const { heartbeatMs, retryMs, bufferSize, maxBufferedBytes, maxLagMs, maxStreamAgeMs, cors } = options
   // One limiter for both clocks: a client's limit is on what it costs the server, whichever stream it opens.
   const limiter = createClientLimiter({
     maxClients: options.maxClients,
     maxClientsPerAddress: options.maxClientsPerAddress,
   })
-  const channelOptions = { heartbeatMs, retryMs, bufferSize, maxBufferedBytes, cors, limiter }
+  const channelOptions = { heartbeatMs, retryMs, bufferSize, maxBufferedBytes, maxLagMs, maxStreamAgeMs, cors, limiter }
   const channels = { date: createChannel(channelOptions), tick: createChannel(channelOptions) }
   const routes = options.routes ?? {}
   let root: string | undefined = options.root

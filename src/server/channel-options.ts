@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http'
 import { nonNegativeInteger } from './check'
 import type { CorsOptions } from './cors'
 import { createClientLimiter, type ClientLimiter } from './limits'
+import type { StreamLimits } from './stream-client'
 
 /**
  * What `onClientError` is told.
@@ -19,7 +20,7 @@ import { createClientLimiter, type ClientLimiter } from './limits'
  */
 export interface ClientErrorInfo {
   /**
-   * `slow`: the client did not read fast enough (over `maxBufferedBytes`) and was disconnected;
+   * `slow`: the client did not read fast enough (over `maxBufferedBytes` or `maxLagMs`) and was disconnected;
    * `socket`: its connection failed.
    */
   reason: 'slow' | 'socket'
@@ -58,6 +59,19 @@ export interface ChannelOptions {
    */
   maxBufferedBytes?: number
   /**
+   * A client whose oldest unsent output has waited this long is too slow and is disconnected, however few bytes
+   * wait; 0 turns it off. Node only sees output the kernel would not take, so this starts once the kernel's
+   * buffers for the socket are full. @defaultValue 30000
+   */
+  maxLagMs?: number
+  /**
+   * Every stream is ended after this long (up to a tenth sooner, at random, so clients spread out); clients
+   * reconnect and resume with `Last-Event-ID`, missing nothing the buffer kept. It bounds how long a client that
+   * never reads can hold the server's resources, which the other bounds cannot see at low rates: the kernel takes
+   * megabytes before node notices. 0 turns it off. @defaultValue 600000
+   */
+  maxStreamAgeMs?: number
+  /**
    * The most streams this channel keeps open at once; more get `503` with `Retry-After`. 0 for no limit. Not
    * allowed with `limiter`. @defaultValue 1000
    */
@@ -78,11 +92,10 @@ export interface ChannelOptions {
 }
 
 /** The channel's settings, checked, with defaults filled in. @internal */
-export interface ChannelSettings {
+export interface ChannelSettings extends StreamLimits {
   bufferSize: number
   retryMs: number
   heartbeatMs: number
-  maxBufferedBytes: number
   limiter: ClientLimiter
   lastEventIdParam: string
 }
@@ -108,6 +121,8 @@ export function readChannelOptions(options: ChannelOptions): ChannelSettings {
     retryMs: check('retryMs', options.retryMs ?? 3000),
     heartbeatMs: check('heartbeatMs', options.heartbeatMs ?? 15_000),
     maxBufferedBytes: check('maxBufferedBytes', options.maxBufferedBytes ?? 1024 * 1024),
+    maxLagMs: check('maxLagMs', options.maxLagMs ?? 30_000),
+    maxStreamAgeMs: check('maxStreamAgeMs', options.maxStreamAgeMs ?? 600_000),
     limiter: options.limiter ?? createClientLimiter({ maxClients, maxClientsPerAddress }),
     lastEventIdParam: options.lastEventIdParam ?? 'lastEventId',
   }

@@ -13,6 +13,7 @@ import { encode, encodeComment } from './encode'
 import { MAX_URL_BYTES, readLastEventId, reject } from './request'
 import { createRing } from './ring'
 import { claimSocket, refuseOnClaimedSocket } from './socket'
+import { createStreamClient, dropConnection, type StreamClient } from './stream-client'
 
 export type { ChannelOptions, ClientErrorInfo } from './channel-options'
 
@@ -51,11 +52,6 @@ export interface Channel {
   readonly droppedClients: number
 }
 
-interface Client {
-  req: IncomingMessage
-  res: ServerResponse
-}
-
 /**
  * Creates a broadcast channel.
  *
@@ -67,12 +63,12 @@ interface Client {
  * the missed events are replayed. When the replay cannot be complete, an `ssekit-lost` event (no id) comes
  * first, with JSON data `{lastEventId, reason: 'expired' | 'unknown', oldestId}`. Then live events follow.
  *
- * A stream owns its socket: it is sent with `Connection: close`, and any request pipelined behind it destroys the
- * connection. Streams over `maxClients` or `maxClientsPerAddress` get `503`. A client is dropped when its unsent
- * output passes `maxBufferedBytes`.
- *
  * @param options - See {@link ChannelOptions}.
  * @returns The channel.
+ * A stream owns its socket: it is sent with `Connection: close`, and any request pipelined behind it destroys the
+ * connection. Streams over `maxClients` or `maxClientsPerAddress` get `503`. A client is dropped when its unsent
+ * output passes `maxBufferedBytes` or has waited `maxLagMs`, and every stream ends after `maxStreamAgeMs`.
+ *
  * @throws RangeError for a negative or fractional size, count or duration; TypeError for a bad `cors` option, or
  * for `maxClients`/`maxClientsPerAddress` beside `limiter`.
  *
@@ -86,44 +82,45 @@ interface Client {
  */
 export function createChannel(options: ChannelOptions = {}): Channel {
   const settings = readChannelOptions(options)
-  const { retryMs, heartbeatMs, maxBufferedBytes, limiter, lastEventIdParam } = settings
+  const { retryMs, heartbeatMs, limiter, lastEventIdParam } = settings
   const ring = createRing(settings.bufferSize)
   const cors = createCors(options.cors)
   const { onClientError } = options
   /** Each open stream, with the function that gives its limiter slot back. */
-  const clients = new Map<Client, () => void>()
+  const clients = new Map<StreamClient, () => void>()
   let lastNumber = 0
   let lastId: string | undefined
   let droppedClients = 0
   let heartbeat: ReturnType<typeof setInterval> | undefined
 
-  function remove(client: Client): void {
+  function remove(client: StreamClient): void {
     const release = clients.get(client)
     if (release === undefined) return
     clients.delete(client)
     release()
+    client.stop()
     if (clients.size === 0 && heartbeat !== undefined) {
       clearInterval(heartbeat)
       heartbeat = undefined
     }
   }
 
-  function fail(client: Client, reason: ClientErrorInfo['reason'], error: Error): void {
+  function fail(client: StreamClient, reason: ClientErrorInfo['reason'], error: Error): void {
+    if (!clients.has(client)) return
     remove(client)
-    if (reason === 'slow') droppedClients += 1
-    client.res.destroy()
+    if (reason === 'slow') {
+      droppedClients += 1
+      dropConnection(client.req)
+    } else client.res.destroy()
     onClientError?.({ reason, error, req: client.req })
   }
 
-  function send(client: Client, frame: string): void {
-    const { res } = client
-    if (res.destroyed || res.writableEnded) return
-    res.write(frame)
-    // writableLength counts what the response holds plus what its socket has not sent yet.
-    if (res.writableLength > maxBufferedBytes) {
-      const message = `Client too slow: ${res.writableLength} bytes unsent, over maxBufferedBytes ${maxBufferedBytes} (GET ${client.req.url ?? ''})`
-      fail(client, 'slow', new Error(message))
-    }
+  const streamEvents = {
+    onSlow: (client: StreamClient, error: Error) => fail(client, 'slow', error),
+    onAged: (client: StreamClient) => {
+      remove(client)
+      client.res.end()
+    },
   }
 
   function startHeartbeat(): void {
@@ -134,7 +131,7 @@ export function createChannel(options: ChannelOptions = {}): Channel {
     // Without an `id` field, so the ping changes no client's last event id.
     const frame = encodeComment('ping').slice(0, -1) + encode({ event: PING_EVENT, data: '' })
     heartbeat = setInterval(() => {
-      for (const client of [...clients.keys()]) send(client, frame)
+      for (const client of [...clients.keys()]) client.send(frame)
     }, heartbeatMs)
     heartbeat.unref()
   }
@@ -187,7 +184,7 @@ export function createChannel(options: ChannelOptions = {}): Channel {
       'X-Accel-Buffering': 'no',
     })
     req.socket.setNoDelay(true)
-    const client: Client = { req, res }
+    const client = createStreamClient(req, res, settings, streamEvents)
     const cleanup = (): void => remove(client)
     req.once('close', cleanup)
     res.once('close', cleanup)
@@ -198,7 +195,7 @@ export function createChannel(options: ChannelOptions = {}): Channel {
     // field value as an integer in base ten, and set the event stream's reconnection time to that integer."
     let first = encode({ retry: retryMs }) + encodeComment('ok')
     if (resume.id !== undefined) first += replay(resume.id)
-    send(client, first)
+    client.send(first)
   }
 
   function publish(event: string, data: unknown): string {
@@ -207,7 +204,7 @@ export function createChannel(options: ChannelOptions = {}): Channel {
     lastNumber = Number(id)
     lastId = id
     ring.push({ id, frame })
-    for (const client of [...clients.keys()]) send(client, frame)
+    for (const client of [...clients.keys()]) client.send(frame)
     return id
   }
 
