@@ -9,8 +9,10 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createChannel, type Channel } from './channel'
-import { MAX_URL_BYTES } from './request'
 import type { CorsOptions } from './cors'
+import { createClientLimiter, type ClientLimiter } from './limits'
+import { MAX_URL_BYTES } from './request'
+import { refuseOnClaimedSocket } from './socket'
 import { serveStatic } from './static'
 
 /**
@@ -50,6 +52,14 @@ export interface ServerOptions {
   bufferSize?: number
   /** See `ChannelOptions.maxBufferedBytes`. @defaultValue 1048576 */
   maxBufferedBytes?: number
+  /** See `ChannelOptions.maxLagMs`. @defaultValue 30000 */
+  maxLagMs?: number
+  /** See `ChannelOptions.maxStreamAgeMs`. @defaultValue 600000 */
+  maxStreamAgeMs?: number
+  /** The most streams open at once, both clocks together; see `ClientLimitOptions.maxClients`. @defaultValue 1000 */
+  maxClients?: number
+  /** The most streams open at once from one address, both clocks together. @defaultValue 50 */
+  maxClientsPerAddress?: number
   /** See `ChannelOptions.cors`. */
   cors?: CorsOptions
   /** The folder that holds `examples/` and `dist/`. @defaultValue the ssekit package folder */
@@ -86,6 +96,8 @@ export interface SseServer {
   readonly handle: (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void
   /** The underlying `http.Server`. */
   readonly server: http.Server
+  /** The limiter both clocks share; give it to your own channels (`createChannel({limiter})`) to count them too. */
+  readonly limiter: ClientLimiter
   /** The clock channels behind `/stream/date` and `/stream/tick`. */
   readonly channels: {
     /** Behind `/stream/date`: an event `date` every `intervalMs`. */
@@ -141,11 +153,14 @@ export function createServer(options: ServerOptions = {}): SseServer {
   if (!Number.isSafeInteger(intervalMs) || intervalMs < 1) {
     throw new RangeError(`createServer: intervalMs must be a positive integer, got ${String(intervalMs)}`)
   }
-  const { heartbeatMs, retryMs, bufferSize, maxBufferedBytes, cors } = options
-  const channels = {
-    date: createChannel({ heartbeatMs, retryMs, bufferSize, maxBufferedBytes, cors }),
-    tick: createChannel({ heartbeatMs, retryMs, bufferSize, maxBufferedBytes, cors }),
-  }
+  const { heartbeatMs, retryMs, bufferSize, maxBufferedBytes, maxLagMs, maxStreamAgeMs, cors } = options
+  // One limiter for both clocks: a client's limit is on what it costs the server, whichever stream it opens.
+  const limiter = createClientLimiter({
+    maxClients: options.maxClients,
+    maxClientsPerAddress: options.maxClientsPerAddress,
+  })
+  const channelOptions = { heartbeatMs, retryMs, bufferSize, maxBufferedBytes, maxLagMs, maxStreamAgeMs, cors, limiter }
+  const channels = { date: createChannel(channelOptions), tick: createChannel(channelOptions) }
   const routes = options.routes ?? {}
   let root: string | undefined = options.root
   let url: string | undefined
@@ -165,6 +180,8 @@ export function createServer(options: ServerOptions = {}): SseServer {
   }
 
   function handle(req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void): void {
+    // Whatever the route: nothing is served behind a stream on the same socket (see socket.ts).
+    if (refuseOnClaimedSocket(req)) return
     const target = req.url ?? '/'
     if (Buffer.byteLength(target) > MAX_URL_BYTES) {
       text(res, 414, `URL longer than ${MAX_URL_BYTES} bytes`)
@@ -231,6 +248,7 @@ export function createServer(options: ServerOptions = {}): SseServer {
     dispose,
     handle,
     server,
+    limiter,
     channels,
     get url() {
       return url

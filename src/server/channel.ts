@@ -7,63 +7,15 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { LOST_EVENT, PING_EVENT } from '../protocol'
-import { createCors, type CorsOptions } from './cors'
+import { readChannelOptions, type ChannelOptions, type ClientErrorInfo } from './channel-options'
+import { createCors } from './cors'
 import { encode, encodeComment } from './encode'
 import { MAX_URL_BYTES, readLastEventId, reject } from './request'
 import { createRing } from './ring'
+import { claimSocket, refuseOnClaimedSocket } from './socket'
+import { createStreamClient, dropConnection, type StreamClient } from './stream-client'
 
-/**
- * What `onClientError` is told.
- *
- * @example
- * ```ts
- * createChannel({onClientError: (info: ClientErrorInfo) => console.warn(info.reason, info.error.message)})
- * ```
- * @public
- */
-export interface ClientErrorInfo {
-  /** `slow`: the client did not read fast enough and was disconnected; `socket`: its connection failed. */
-  reason: 'slow' | 'socket'
-  /** What happened, with the request's URL in the message. */
-  error: Error
-  /** The client's request. */
-  req: IncomingMessage
-}
-
-/**
- * Options for `createChannel()`.
- *
- * @example
- * ```ts
- * const options: ChannelOptions = {bufferSize: 500, retryMs: 2000, cors: {origin: ['https://app.example']}}
- * const news = createChannel(options)
- * ```
- * @public
- */
-export interface ChannelOptions {
-  /** How many recent events to keep for replay. @defaultValue 1000 */
-  bufferSize?: number
-  /** The reconnection delay hint (`retry:`) sent first on every stream, in milliseconds. @defaultValue 3000 */
-  retryMs?: number
-  /**
-   * How often a heartbeat goes to every stream so proxies keep idle connections open and clients can tell a live
-   * stream from a dead one; 0 turns it off. The heartbeat is a `: ping` comment plus an `ssekit-ping` event with
-   * empty data, because native EventSource never shows comments to the page (ssekit's stall watchdog counts it).
-   * One timer serves all clients, and it does not keep the process alive. @defaultValue 15000
-   */
-  heartbeatMs?: number
-  /**
-   * A client whose unsent output passes this many bytes is too slow: it gets nothing more and its connection is
-   * closed, so one stalled reader cannot make the server's memory grow. @defaultValue 1048576
-   */
-  maxBufferedBytes?: number
-  /** Which other origins may read the stream. Left out, no CORS headers are sent (same origin only). */
-  cors?: CorsOptions
-  /** The query parameter read when there is no `Last-Event-ID` header. @defaultValue 'lastEventId' */
-  lastEventIdParam?: string
-  /** Called when a client is dropped for being slow or its connection fails. */
-  onClientError?: (info: ClientErrorInfo) => void
-}
+export type { ChannelOptions, ClientErrorInfo } from './channel-options'
 
 /**
  * A broadcast channel; see `createChannel()`.
@@ -85,7 +37,10 @@ export interface Channel {
    * @returns The event's id.
    */
   publish(event: string, data: unknown): string
-  /** Turns a request into an event stream (or answers 400/405/414, or a CORS preflight). */
+  /**
+   * Turns a request into an event stream, or answers 400/405/414, a CORS preflight, or 503 with `Retry-After` when
+   * the limiter is full. A request that arrives on a socket which already carries a stream destroys that connection.
+   */
   handle(req: IncomingMessage, res: ServerResponse): void
   /** Ends every open stream. The channel stays usable: it keeps its buffer and serves new requests. */
   close(): void
@@ -95,19 +50,6 @@ export interface Channel {
   readonly lastId: string | undefined
   /** How many clients were disconnected for being too slow. */
   readonly droppedClients: number
-}
-
-interface Client {
-  req: IncomingMessage
-  res: ServerResponse
-}
-
-/** Checks that an option is a non-negative integer and returns it. */
-function count(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`createChannel: ${name} must be a non-negative integer, got ${String(value)}`)
-  }
-  return value
 }
 
 /**
@@ -123,7 +65,12 @@ function count(name: string, value: number): number {
  *
  * @param options - See {@link ChannelOptions}.
  * @returns The channel.
- * @throws RangeError for a negative or fractional size or duration; TypeError for a bad `cors` option.
+ * A stream owns its socket: it is sent with `Connection: close`, and any request pipelined behind it destroys the
+ * connection. Streams over `maxClients` or `maxClientsPerAddress` get `503`. A client is dropped when its unsent
+ * output passes `maxBufferedBytes` or has waited `maxLagMs`, and every stream ends after `maxStreamAgeMs`.
+ *
+ * @throws RangeError for a negative or fractional size, count or duration; TypeError for a bad `cors` option, or
+ * for `maxClients`/`maxClientsPerAddress` beside `limiter`.
  *
  * @example
  * ```ts
@@ -134,43 +81,46 @@ function count(name: string, value: number): number {
  * @public
  */
 export function createChannel(options: ChannelOptions = {}): Channel {
-  const ring = createRing(count('bufferSize', options.bufferSize ?? 1000))
-  const retryMs = count('retryMs', options.retryMs ?? 3000)
-  const heartbeatMs = count('heartbeatMs', options.heartbeatMs ?? 15_000)
-  const maxBufferedBytes = count('maxBufferedBytes', options.maxBufferedBytes ?? 1024 * 1024)
-  const lastEventIdParam = options.lastEventIdParam ?? 'lastEventId'
+  const settings = readChannelOptions(options)
+  const { retryMs, heartbeatMs, limiter, lastEventIdParam } = settings
+  const ring = createRing(settings.bufferSize)
   const cors = createCors(options.cors)
   const { onClientError } = options
-  const clients = new Set<Client>()
+  /** Each open stream, with the function that gives its limiter slot back. */
+  const clients = new Map<StreamClient, () => void>()
   let lastNumber = 0
   let lastId: string | undefined
   let droppedClients = 0
   let heartbeat: ReturnType<typeof setInterval> | undefined
 
-  function remove(client: Client): void {
-    if (!clients.delete(client)) return
+  function remove(client: StreamClient): void {
+    const release = clients.get(client)
+    if (release === undefined) return
+    clients.delete(client)
+    release()
+    client.stop()
     if (clients.size === 0 && heartbeat !== undefined) {
       clearInterval(heartbeat)
       heartbeat = undefined
     }
   }
 
-  function fail(client: Client, reason: ClientErrorInfo['reason'], error: Error): void {
+  function fail(client: StreamClient, reason: ClientErrorInfo['reason'], error: Error): void {
+    if (!clients.has(client)) return
     remove(client)
-    if (reason === 'slow') droppedClients += 1
-    client.res.destroy()
+    if (reason === 'slow') {
+      droppedClients += 1
+      dropConnection(client.req)
+    } else client.res.destroy()
     onClientError?.({ reason, error, req: client.req })
   }
 
-  function send(client: Client, frame: string): void {
-    const { res } = client
-    if (res.destroyed || res.writableEnded) return
-    res.write(frame)
-    // writableLength counts what the response holds plus what its socket has not sent yet.
-    if (res.writableLength > maxBufferedBytes) {
-      const message = `Client too slow: ${res.writableLength} bytes unsent, over maxBufferedBytes ${maxBufferedBytes} (GET ${client.req.url ?? ''})`
-      fail(client, 'slow', new Error(message))
-    }
+  const streamEvents = {
+    onSlow: (client: StreamClient, error: Error) => fail(client, 'slow', error),
+    onAged: (client: StreamClient) => {
+      remove(client)
+      client.res.end()
+    },
   }
 
   function startHeartbeat(): void {
@@ -181,7 +131,7 @@ export function createChannel(options: ChannelOptions = {}): Channel {
     // Without an `id` field, so the ping changes no client's last event id.
     const frame = encodeComment('ping').slice(0, -1) + encode({ event: PING_EVENT, data: '' })
     heartbeat = setInterval(() => {
-      for (const client of [...clients]) send(client, frame)
+      for (const client of [...clients.keys()]) client.send(frame)
     }, heartbeatMs)
     heartbeat.unref()
   }
@@ -200,6 +150,7 @@ export function createChannel(options: ChannelOptions = {}): Channel {
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
+    if (refuseOnClaimedSocket(req)) return
     if (Buffer.byteLength(req.url ?? '') > MAX_URL_BYTES) {
       reject(res, 414, `URL longer than ${MAX_URL_BYTES} bytes`)
       return
@@ -219,27 +170,32 @@ export function createChannel(options: ChannelOptions = {}): Channel {
       reject(res, 400, resume.error)
       return
     }
+    const release = limiter.admit(req, res)
+    if (release === undefined) return
+    // The stream owns its socket from here on (see socket.ts): `Connection: close` tells the client not to send
+    // anything else on it, and node closes it once the stream ends instead of serving what was pipelined behind.
+    claimSocket(req)
     // [spec] "HTTP 200 OK responses with a `Content-Type` header specifying the type `text/event-stream`,
     // ignoring any MIME type parameters, must be processed line by line as described below."
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
-      Connection: 'keep-alive',
+      Connection: 'close',
       'X-Accel-Buffering': 'no',
     })
-    res.socket?.setNoDelay(true)
-    const client: Client = { req, res }
+    req.socket.setNoDelay(true)
+    const client = createStreamClient(req, res, settings, streamEvents)
     const cleanup = (): void => remove(client)
     req.once('close', cleanup)
     res.once('close', cleanup)
     res.on('error', (error: Error) => fail(client, 'socket', error))
-    clients.add(client)
+    clients.set(client, release)
     startHeartbeat()
     // [spec] "If the field name is "retry": If the field value consists of only ASCII digits, then interpret the
     // field value as an integer in base ten, and set the event stream's reconnection time to that integer."
     let first = encode({ retry: retryMs }) + encodeComment('ok')
     if (resume.id !== undefined) first += replay(resume.id)
-    send(client, first)
+    client.send(first)
   }
 
   function publish(event: string, data: unknown): string {
@@ -248,12 +204,12 @@ export function createChannel(options: ChannelOptions = {}): Channel {
     lastNumber = Number(id)
     lastId = id
     ring.push({ id, frame })
-    for (const client of [...clients]) send(client, frame)
+    for (const client of [...clients.keys()]) client.send(frame)
     return id
   }
 
   function close(): void {
-    for (const client of [...clients]) {
+    for (const client of [...clients.keys()]) {
       remove(client)
       client.res.end()
     }

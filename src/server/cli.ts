@@ -4,7 +4,9 @@
  *
  * Settings come from environment variables, and flags win over them:
  * `PORT`/`--port` (3000), `HOST`/`--host` (127.0.0.1), `INTERVAL_MS`/`--interval` (1000),
- * `HEARTBEAT_MS`/`--heartbeat` (15000), `CORS_ORIGIN`/`--cors-origin` (`*` or a comma-separated list of origins).
+ * `HEARTBEAT_MS`/`--heartbeat` (15000), `CORS_ORIGIN`/`--cors-origin` (`*` or a comma-separated list of origins),
+ * `MAX_CLIENTS`/`--max-clients` (1000), `MAX_CLIENTS_PER_ADDRESS`/`--max-clients-per-address` (50),
+ * `MAX_LAG_MS`/`--max-lag` (30000), `MAX_STREAM_AGE_MS`/`--max-stream-age` (600000).
  *
  * @packageDocumentation
  */
@@ -24,6 +26,15 @@ Options (environment variable in brackets; flags win):
   --interval <ms>       how often the clocks publish [INTERVAL_MS] (default 1000)
   --heartbeat <ms>      comment heartbeat period, 0 for none [HEARTBEAT_MS] (default 15000)
   --cors-origin <list>  "*" or comma-separated origins allowed to read the streams [CORS_ORIGIN]
+  --max-clients <n>     most streams open at once, both clocks together; more get 503
+                        with Retry-After, 0 for no limit [MAX_CLIENTS] (default 1000)
+  --max-clients-per-address <n>
+                        most streams open at once from one address (IPv6: per /64),
+                        0 for no limit [MAX_CLIENTS_PER_ADDRESS] (default 50)
+  --max-lag <ms>        drop a client whose unsent output waited this long, 0 for
+                        never [MAX_LAG_MS] (default 30000)
+  --max-stream-age <ms> end every stream after this long (clients resume with
+                        Last-Event-ID), 0 for never [MAX_STREAM_AGE_MS] (default 600000)
   -h, --help            print this help
 `
 
@@ -66,6 +77,10 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
       interval: { type: 'string' },
       heartbeat: { type: 'string' },
       'cors-origin': { type: 'string' },
+      'max-clients': { type: 'string' },
+      'max-clients-per-address': { type: 'string' },
+      'max-lag': { type: 'string' },
+      'max-stream-age': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -76,6 +91,20 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
   if (intervalMs !== undefined) options.intervalMs = intervalMs
   const heartbeatMs = integer('--heartbeat / HEARTBEAT_MS', values.heartbeat ?? env.HEARTBEAT_MS)
   if (heartbeatMs !== undefined) options.heartbeatMs = heartbeatMs
+  const maxClients = integer('--max-clients / MAX_CLIENTS', values['max-clients'] ?? env.MAX_CLIENTS)
+  if (maxClients !== undefined) options.maxClients = maxClients
+  const perAddress = integer(
+    '--max-clients-per-address / MAX_CLIENTS_PER_ADDRESS',
+    values['max-clients-per-address'] ?? env.MAX_CLIENTS_PER_ADDRESS,
+  )
+  if (perAddress !== undefined) options.maxClientsPerAddress = perAddress
+  const maxLagMs = integer('--max-lag / MAX_LAG_MS', values['max-lag'] ?? env.MAX_LAG_MS)
+  if (maxLagMs !== undefined) options.maxLagMs = maxLagMs
+  const maxStreamAgeMs = integer(
+    '--max-stream-age / MAX_STREAM_AGE_MS',
+    values['max-stream-age'] ?? env.MAX_STREAM_AGE_MS,
+  )
+  if (maxStreamAgeMs !== undefined) options.maxStreamAgeMs = maxStreamAgeMs
   const origin = values['cors-origin'] ?? env.CORS_ORIGIN
   if (origin !== undefined && origin.trim() !== '') {
     const list = origin

@@ -1,7 +1,8 @@
 /** @jest-environment node */
 import http from 'node:http'
 import net, { type AddressInfo } from 'node:net'
-import { createChannel, type Channel, type ChannelOptions } from '../../src/server'
+import { createChannel, createClientLimiter, type Channel, type ChannelOptions } from '../../src/server'
+import { createHostileKit, streamRequest } from '../helpers/hostile-client'
 
 interface Frame {
   event?: string
@@ -115,7 +116,10 @@ async function connect(path = '/', headers: Record<string, string> = {}): Promis
   return stream
 }
 
+const hostile = createHostileKit()
+
 afterEach(async () => {
+  hostile.destroyAll()
   for (const stream of open.splice(0)) stream.close()
   channel.close()
   server.closeAllConnections()
@@ -130,7 +134,7 @@ describe('a stream', () => {
     expect(stream.res.headers).toMatchObject({
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
-      connection: 'keep-alive',
+      connection: 'close',
       'x-accel-buffering': 'no',
     })
     await stream.waitFor((s) => s.frames().length >= 2)
@@ -271,6 +275,12 @@ describe('request checks', () => {
   it('refuses bad options at once', () => {
     expect(() => createChannel({ bufferSize: -1 })).toThrow(/bufferSize/)
     expect(() => createChannel({ heartbeatMs: 1.5 })).toThrow(/heartbeatMs/)
+    expect(() => createChannel({ maxLagMs: -1 })).toThrow(
+      'createChannel: maxLagMs must be a non-negative integer, got -1',
+    )
+    expect(() => createChannel({ maxStreamAgeMs: 0.5 })).toThrow(/maxStreamAgeMs/)
+    expect(() => createChannel({ maxClients: -1 })).toThrow(/maxClients/)
+    expect(() => createChannel({ limiter: createClientLimiter(), maxClients: 5 })).toThrow(/createClientLimiter/)
   })
 })
 
@@ -299,4 +309,60 @@ describe('a slow client', () => {
     socket.resume()
     await closed
   })
+})
+
+// Issue 11, finding 2: a client that never reads used to stay for as long as its unsent bytes stayed under
+// maxBufferedBytes, which at a low rate is hours, since the kernel absorbs megabytes first.
+describe('a client that stays behind', () => {
+  it('is disconnected once its oldest unsent output waited maxLagMs, far under maxBufferedBytes, and is counted', async () => {
+    const errors: string[] = []
+    await start({
+      maxBufferedBytes: 256 * 1024 * 1024,
+      maxLagMs: 300,
+      bufferSize: 1,
+      onClientError: ({ reason, error }) => errors.push(`${reason}: ${error.message}`),
+    })
+    const stalled = hostile.open((server.address() as AddressInfo).port, { send: streamRequest('/'), read: false })
+    const reader = await connect()
+    await until(() => channel.clients === 2)
+    // 16 MB in 64 KB events: past what the kernel takes for a socket (about 4 MB here), far under the byte bound.
+    const chunk = 'x'.repeat(64 * 1024)
+    for (let sent = 0; sent < 256 && channel.clients === 2; sent += 1) {
+      channel.publish('big', chunk)
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    await until(() => channel.clients === 1, 5000)
+    expect(channel.droppedClients).toBe(1)
+    expect(errors).toEqual([
+      expect.stringMatching(/^slow: Client too slow: output unsent for \d+ ms, over maxLagMs 300 /),
+    ])
+    expect(reader.res.destroyed).toBe(false)
+    stalled.resume()
+    await stalled.waitForClose()
+  }, 15_000)
+
+  it('is gone after maxStreamAgeMs at any rate, while a reader resumes with Last-Event-ID and misses nothing', async () => {
+    await start({ maxStreamAgeMs: 400 })
+    const stalled = hostile.open((server.address() as AddressInfo).port, { send: streamRequest('/'), read: false })
+    const first = await connect()
+    await until(() => channel.clients === 2)
+    const opened = Date.now()
+    let endedAt = 0
+    first.res.on('end', () => (endedAt = Date.now()))
+    const before = channel.publish('n', 'before')
+    await first.waitFor((s) => s.events().some((frame) => frame.id === before))
+    await until(() => endedAt > 0, 3000)
+    // Up to a tenth sooner, never later (the slack is for timers under load).
+    expect(endedAt - opened).toBeGreaterThanOrEqual(300)
+    expect(endedAt - opened).toBeLessThan(2000)
+    await until(() => channel.clients === 0)
+    const missed = channel.publish('n', 'while away')
+    const next = await connect('/', { 'Last-Event-ID': before })
+    const live = channel.publish('n', 'live')
+    await next.waitFor((s) => s.events().some((frame) => frame.id === live))
+    expect(next.events().map((frame) => frame.id)).toEqual([missed, live])
+    expect(channel.droppedClients).toBe(0)
+    stalled.resume()
+    await stalled.waitForClose()
+  }, 15_000)
 })

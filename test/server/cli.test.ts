@@ -39,6 +39,27 @@ describe('parseCli', () => {
     })
   })
 
+  it('reads the limits on stream clients from flags and the environment', () => {
+    const env = { MAX_CLIENTS: '200', MAX_CLIENTS_PER_ADDRESS: '5', MAX_LAG_MS: '1000', MAX_STREAM_AGE_MS: '0' }
+    expect(parseCli([], env).options).toMatchObject({
+      maxClients: 200,
+      maxClientsPerAddress: 5,
+      maxLagMs: 1000,
+      maxStreamAgeMs: 0,
+    })
+    const argv = ['--max-clients', '0', '--max-clients-per-address', '9', '--max-lag', '5', '--max-stream-age', '60000']
+    expect(parseCli(argv, env).options).toMatchObject({
+      maxClients: 0,
+      maxClientsPerAddress: 9,
+      maxLagMs: 5,
+      maxStreamAgeMs: 60_000,
+    })
+    expect(() => parseCli(['--max-lag', '1s'], {})).toThrow('--max-lag / MAX_LAG_MS must be a non-negative integer')
+    for (const flag of ['--max-clients', '--max-clients-per-address', '--max-lag', '--max-stream-age']) {
+      expect(USAGE).toContain(flag)
+    }
+  })
+
   it('recognizes --help and -h', () => {
     expect(parseCli(['--help'], {}).isHelp).toBe(true)
     expect(parseCli(['-h'], {}).isHelp).toBe(true)
