@@ -69,7 +69,7 @@ async function startDisconnecting(page: Page, url: string, options: ClientOption
 
 jest.setTimeout(20_000)
 
-describe.each<TransportKind>(['native', 'polyfill'])('hostile servers, %s transport', (kind) => {
+describe.each<TransportKind>(['native', 'fetch', 'polyfill'])('hostile servers, %s transport', (kind) => {
   const isNative = kind === 'native'
   /** Requests one failed attempt makes: native asks once more to read the status (the second look). */
   const perAttempt = isNative ? 2 : 1
