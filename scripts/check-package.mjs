@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Checks the package as npm would publish it (run `npm run build` first): packs it once, then
 // 1. the tarball holds only what users need: package.json, README, CHANGELOG, LICENSE, dist/ (JS, maps,
-//    declarations) and src/ (the sources the maps point at), and no chunk left over from an earlier build;
+//    declarations), src/ (the sources the maps point at) and the demo dashboard that `ssekit-server` serves, and no
+//    chunk left over from an earlier build;
 // 2. the declarations import nothing but each other, react and node: built-ins (no leaked src/ or node_modules path);
 // 3. publint (strict: warnings fail) and @arethetypeswrong/cli with the `esm-only` profile report no problem.
 //    `esm-only`: the package is `"type": "module"` with ESM files only, so the two CommonJS-only resolutions
@@ -25,7 +26,10 @@ const ALLOWED = [
   /^LICENSE$/,
   /^dist\/.+\.(js|js\.map|d\.ts)$/,
   /^src\/.+\.ts$/,
+  /^examples\/dashboard\/[\w.-]+\.(html|js|css)$/,
 ]
+/** Files the package must hold: `ssekit-server` serves the demo dashboard at `/` and `/legacy.html`. */
+const REQUIRED = ['examples/dashboard/index.html', 'examples/dashboard/legacy.html', 'examples/dashboard/dashboard.js']
 /** Built files nothing imports: the entry points of `exports`, `bin` and the script tag. */
 const ENTRIES = [
   'index.js',
@@ -63,6 +67,9 @@ try {
 
   for (const file of files) {
     if (!ALLOWED.some((pattern) => pattern.test(file))) problems.push(`unexpected file in the package: ${file}`)
+  }
+  for (const file of REQUIRED) {
+    if (!files.includes(file)) problems.push(`${file} is missing from the package (the demo server serves it)`)
   }
 
   const built = files.filter((file) => file.startsWith('dist/') && file.endsWith('.js'))

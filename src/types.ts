@@ -295,8 +295,8 @@ export type DecodedTypes<Events extends EventMap> = {
 /**
  * The options argument of `createClient<Events>`: optional while every event's data is a string; required, with
  * `decode: 'json'` or a decoder function, as soon as one is not, so that the types never promise what the decoder
- * will not deliver. The compiler then names what is missing: "Property 'decode' is missing", or "An argument for
- * 'optionsWithDecode' was not provided".
+ * will not deliver. The compiler then says what is missing: "Expected 2 arguments, but got 1" (the options), or
+ * "Property 'decode' is missing".
  * @example
  * ```ts
  * const plain: OptionsFor<{ date: string }> = []
