@@ -1,5 +1,6 @@
 // Markdown tables from the bench's results object (the same object that is written as JSON).
 import { moduleTable, sizeTable } from '../scripts/size.mjs'
+import { contenderSizeRows } from './contender-size.mjs'
 import { CONTENDERS, PAIRS, WRAPS, pairName } from './session.mjs'
 import { SCENARIO_NAMES } from './throughput.mjs'
 
@@ -268,6 +269,7 @@ export function report(results) {
       'Size',
       (r) =>
         sizeTable(r.rows) +
+        (r.contenders ? '\n' + contenderSizeRows(r.contenders) : '') +
         '\n\nMinified bytes per source module (traced through the source maps):\n\n' +
         moduleTable(r.modules),
       results.size,

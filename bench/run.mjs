@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url'
 import { measureSizes } from '../scripts/size.mjs'
 import { chromiumVersion, CHROMIUM } from './chromium.mjs'
 import { benchCompanion } from './companion.mjs'
+import { contenderSizes } from './contender-size.mjs'
 import { snapshotDist } from './dist-snapshot.mjs'
 import { benchLatency } from './latency.mjs'
 import { benchMemory, memoryPorts } from './memory.mjs'
@@ -127,7 +128,10 @@ async function main() {
   })
   const context = { server, log, onChromium: (pid) => (chromiumPid = pid) }
   const runners = {
-    size: () => measureSizes(distDir),
+    size: async () => {
+      const sizes = await measureSizes(distDir)
+      return { ...sizes, contenders: await contenderSizes(sizes.rows) }
+    },
     throughput: () => benchThroughput(context, SETTINGS.throughput),
     latency: () => benchLatency(context, SETTINGS.latency),
     memory: () => benchMemory(context, SETTINGS.memory),
