@@ -1,5 +1,5 @@
 // Latency at a fixed rate and time to first event: plan for the page, and the figures from its samples.
-import { CONTENDERS, WRAPS, runSession } from './session.mjs'
+import { CONTENDERS, PAIRS, runSession } from './session.mjs'
 import { latencySummary, shuffled, summary } from './stats.mjs'
 
 export function latencyPlan({ rounds, ms, tries }) {
@@ -14,7 +14,7 @@ export function latencyPlan({ rounds, ms, tries }) {
   }
 }
 
-/** Runs the session; per contender p50/p99/max of the pooled samples and the first-event times; ssekit's additions. */
+/** Runs the session; per contender p50/p99/max of pooled samples and first-event times; per pair what ssekit adds. */
 export async function benchLatency(context, options) {
   const plan = latencyPlan(options)
   const result = await runSession(
@@ -30,18 +30,21 @@ export async function benchLatency(context, options) {
       firstEvent: summary((result.firstEvent[contender] || []).filter((ms) => !Number.isNaN(ms))),
     }
   }
-  // Two views of what ssekit adds: the difference of the two distributions' quantiles, and the quantiles of the
-  // per-event difference (event k of one stream against event k of the other, sent at the same moment).
+  // Two views of what ssekit adds, per pair of session.mjs: the difference of the two distributions' quantiles, and
+  // the quantiles of the per-event difference (event k of one stream against event k of the other, sent at the
+  // same moment).
   const added = {}
-  for (const [wrapper, wrapped] of Object.entries(WRAPS)) {
-    const ours = result.samples[wrapper] || []
-    const theirs = result.samples[wrapped] || []
-    const paired = ours.slice(0, theirs.length).map((ms, k) => ms - theirs[k])
-    added[wrapper] = {
-      p50: contenders[wrapper].latency.p50 - contenders[wrapped].latency.p50,
-      p99: contenders[wrapper].latency.p99 - contenders[wrapped].latency.p99,
+  for (const [ours, theirs] of PAIRS) {
+    const our = result.samples[ours] || []
+    const their = result.samples[theirs] || []
+    const paired = our.slice(0, their.length).map((ms, k) => ms - their[k])
+    added[`${ours} − ${theirs}`] = {
+      ours,
+      theirs,
+      p50: contenders[ours].latency.p50 - contenders[theirs].latency.p50,
+      p99: contenders[ours].latency.p99 - contenders[theirs].latency.p99,
       paired: latencySummary(paired),
-      firstEvent: contenders[wrapper].firstEvent.median - contenders[wrapped].firstEvent.median,
+      firstEvent: contenders[ours].firstEvent.median - contenders[theirs].firstEvent.median,
     }
   }
   return {

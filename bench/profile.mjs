@@ -4,7 +4,8 @@
 // see the split of JavaScript time, never for the timings in `npm run bench`.
 //
 //   node bench/profile.mjs [contender] [scenario] [runs]     defaults: ssekit-polyfill tiny 3
-//   contenders: native, ssekit-native, polyfill, ssekit-polyfill; scenarios: small, tiny, mb
+//   contenders: native, ssekit-native, polyfill, ssekit-polyfill, ssekit-fetch, eventsource-client;
+//   scenarios: small, tiny, mb
 // Writes the raw profile to bench-results/<contender>-<scenario>.cpuprofile (open it in DevTools' Performance tab).
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench` — size, throughput, latency, memory and the companion server, with raw native EventSource and
-// raw event-source-polyfill side by side with ssekit on each. Needs a built `dist/` (`npm run build`), of which
-// it measures a copy taken at the start (see dist-snapshot.mjs).
+// raw event-source-polyfill side by side with ssekit on each, and ssekit's fetch transport beside
+// eventsource-client. Needs a built `dist/` (`npm run build`), of which it measures a copy taken at the start (see
+// dist-snapshot.mjs).
 //
 //   npm run bench                   the full run (a few minutes)
 //   npm run bench -- --quick        fewer rounds and shorter runs (under a minute)
@@ -16,6 +17,7 @@ import { fileURLToPath } from 'node:url'
 import { measureSizes } from '../scripts/size.mjs'
 import { chromiumVersion, CHROMIUM } from './chromium.mjs'
 import { benchCompanion } from './companion.mjs'
+import { contenderSizes } from './contender-size.mjs'
 import { snapshotDist } from './dist-snapshot.mjs'
 import { benchLatency } from './latency.mjs'
 import { benchMemory, memoryPorts } from './memory.mjs'
@@ -23,6 +25,7 @@ import { cpuTimeMs } from './proccpu.mjs'
 import { chromiumProcesses } from './procmem.mjs'
 import { report } from './report.mjs'
 import { startBenchServer } from './server.mjs'
+import { CONTENDERS } from './session.mjs'
 import { benchThroughput } from './throughput.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -52,7 +55,7 @@ const SETTINGS = quick
         count: 50,
         rounds: 5,
         settleMs: 1000,
-        limitContenders: ['native', 'ssekit-native', 'polyfill', 'ssekit-polyfill'],
+        limitContenders: CONTENDERS,
       },
       companion: { clients: 1000, holdMs: 10_000 },
     }
@@ -125,7 +128,10 @@ async function main() {
   })
   const context = { server, log, onChromium: (pid) => (chromiumPid = pid) }
   const runners = {
-    size: () => measureSizes(distDir),
+    size: async () => {
+      const sizes = await measureSizes(distDir)
+      return { ...sizes, contenders: await contenderSizes(sizes.rows) }
+    },
     throughput: () => benchThroughput(context, SETTINGS.throughput),
     latency: () => benchLatency(context, SETTINGS.latency),
     memory: () => benchMemory(context, SETTINGS.memory),

@@ -1,9 +1,12 @@
 // The bench HTTP server (node:http on 127.0.0.1, port 0, optionally more ports): serves the bench pages, the
-// built `dist/` and event-source-polyfill's UMD file, produces the streams, and collects what pages post back.
+// built `dist/`, event-source-polyfill's UMD file and eventsource-client as one module, produces the streams, and
+// collects what pages post back.
 import { createReadStream, existsSync, statSync } from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { nodeResolve } from '@rollup/plugin-node-resolve'
+import { rollup } from 'rollup'
 import { streamOf } from './workloads.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -26,6 +29,18 @@ const STREAM_HEADERS = {
   'Cross-Origin-Resource-Policy': 'cross-origin',
 }
 
+/**
+ * eventsource-client for the pages: its ESM build imports eventsource-parser by its bare name, which a page cannot
+ * resolve, so rollup bundles the two into one module, as an app's bundler would; not minified, like the polyfill's
+ * file that is served as published.
+ */
+async function bundleEventSourceClient() {
+  const build = await rollup({ input: 'eventsource-client', plugins: [nodeResolve({ browser: true, rootDir: root })] })
+  const { output } = await build.generate({ format: 'es' })
+  await build.close()
+  return output[0].code
+}
+
 function readBody(req) {
   return new Promise((resolve, reject) => {
     const chunks = []
@@ -38,6 +53,11 @@ function readBody(req) {
 function sendJson(res, value) {
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...ISOLATION })
   res.end(JSON.stringify(value))
+}
+
+function serveCode(res, code) {
+  res.writeHead(200, { 'Content-Type': TYPES['.js'], 'Cache-Control': 'no-store', ...ISOLATION })
+  res.end(code)
 }
 
 function serveFile(res, file) {
@@ -121,6 +141,7 @@ export async function startBenchServer({
   log = () => {},
 } = {}) {
   const files = { '/bench/pages/': path.join(root, 'bench/pages'), '/dist/': distDir }
+  const eventSourceClient = await bundleEventSourceClient()
   const waiting = new Map()
   const groups = new Map()
 
@@ -159,6 +180,7 @@ export async function startBenchServer({
       return
     }
     if (url.pathname === '/polyfill.js') return serveFile(res, POLYFILL_FILE)
+    if (url.pathname === '/eventsource-client.js') return serveCode(res, eventSourceClient)
     for (const [prefix, dir] of Object.entries(files)) {
       const file = path.join(dir, url.pathname.slice(prefix.length))
       if (url.pathname.startsWith(prefix) && file.startsWith(dir)) return serveFile(res, file)

@@ -4,10 +4,27 @@ import { randomUUID } from 'node:crypto'
 import { MEMORY_FLAGS, runPage } from './chromium.mjs'
 
 /** The contenders, by the names the pages use. */
-export const CONTENDERS = ['native', 'ssekit-native', 'polyfill', 'ssekit-polyfill']
+export const CONTENDERS = [
+  'native',
+  'ssekit-native',
+  'polyfill',
+  'ssekit-polyfill',
+  'ssekit-fetch',
+  'eventsource-client',
+]
 
 /** Which raw EventSource each ssekit contender wraps. */
 export const WRAPS = { 'ssekit-native': 'native', 'ssekit-polyfill': 'polyfill' }
+
+/**
+ * The paired comparisons, [ours, theirs]: each ssekit contender that wraps an EventSource against that one, and
+ * ssekit-fetch, which wraps none, against the raw polyfill (what an app without a usable EventSource would
+ * otherwise ship) and against eventsource-client (the other client that reads the stream with fetch).
+ */
+export const PAIRS = [...Object.entries(WRAPS), ['ssekit-fetch', 'polyfill'], ['ssekit-fetch', 'eventsource-client']]
+
+/** How a pair is named in the figures and the tables. */
+export const pairName = ([ours, theirs]) => `${ours} / ${theirs}`
 
 /**
  * Runs `kind` (throughput, latency or memory) with `plan` and returns the page's result.

@@ -1,9 +1,10 @@
 // Throughput: plan for the page, and the figures from its runs. Each round times every scenario once per
 // contender, contenders in a fresh random order per scenario and round. Ratios are paired within a round
-// (raw time / ssekit time of the same round and scenario), so slow phases of a shared machine hit both sides.
+// (their time / ssekit time of the same round and scenario, for each pair of session.mjs), so slow phases of a
+// shared machine hit both sides.
 // Each run also has the CPU time all of Chromium spent on it (see proccpu.mjs), paired the same way: the time a
 // run waited for a CPU held by other work counts in its duration but not in its CPU time.
-import { CONTENDERS, WRAPS, runSession } from './session.mjs'
+import { CONTENDERS, PAIRS, pairName, runSession } from './session.mjs'
 import { shuffled, summary } from './stats.mjs'
 import { SCENARIOS, eventBytes } from './workloads.mjs'
 
@@ -54,7 +55,8 @@ export async function benchThroughput(context, { rounds }) {
       }
     }
     const ratios = {}
-    for (const [wrapper, wrapped] of Object.entries(WRAPS)) {
+    for (const pair of PAIRS) {
+      const [ours, theirs] = pair
       const paired = []
       const pairedCpu = []
       for (let round = 0; round < rounds; round++) {
@@ -62,17 +64,19 @@ export async function benchThroughput(context, { rounds }) {
           result.runs.find(
             (run) => run.ok && run.round === round && run.scenario === scenario && run.contender === contender,
           )
-        const ours = find(wrapper)
-        const theirs = find(wrapped)
-        if (ours && theirs) paired.push(theirs.ms / ours.ms)
-        if (ours && theirs && ours.cpuMs > 0 && theirs.cpuMs > 0) pairedCpu.push(theirs.cpuMs / ours.cpuMs)
+        const our = find(ours)
+        const their = find(theirs)
+        if (our && their) paired.push(their.ms / our.ms)
+        if (our && their && our.cpuMs > 0 && their.cpuMs > 0) pairedCpu.push(their.cpuMs / our.cpuMs)
       }
-      ratios[wrapper] = {
+      ratios[pairName(pair)] = {
+        ours,
+        theirs,
         ...summary(paired),
-        ofMedians: byContender[wrapped].ms.median / byContender[wrapper].ms.median,
+        ofMedians: byContender[theirs].ms.median / byContender[ours].ms.median,
         // The fastest run of each: the least disturbed by the machine's other work, since noise only adds time.
-        ofFastest: byContender[wrapped].ms.min / byContender[wrapper].ms.min,
-        // The same ratio of CPU time (raw ÷ ssekit, paired per round): above 1 means ssekit costs less CPU.
+        ofFastest: byContender[theirs].ms.min / byContender[ours].ms.min,
+        // The same ratio of CPU time (theirs ÷ ssekit, paired per round): above 1 means ssekit costs less CPU.
         cpu: summary(pairedCpu),
       }
     }

@@ -1,8 +1,10 @@
-// The four contenders behind one small interface, each used the way an app would use it:
+// The six contenders behind one small interface, each used the way an app would use it:
 //   open(url, {onOpen, onEvent(data), onDone(data), onError(reason)}) → close()
 // Unnamed events go to `onEvent`, the stream's final `event: done` to `onDone`. Options are left at their
 // defaults except the ssekit transport, so each figure is what a user gets out of the box.
 import { createClient } from '/dist/index.js'
+// eventsource-client and the eventsource-parser it imports, bundled into one module by the bench server.
+import { createEventSource } from '/eventsource-client.js'
 
 /** Raw EventSource-like constructors: native, or event-source-polyfill loaded by the page's script tag. */
 function raw(Constructor) {
@@ -34,9 +36,29 @@ function ssekit(transport) {
   }
 }
 
+/**
+ * eventsource-client as its README shows it: `createEventSource({ url, onMessage })`, `close()`. It has no error
+ * callback: a stream that ends, or a request that fails, is seen as a disconnect or a scheduled reconnection.
+ */
+function eventsourceClient(url, handlers) {
+  const source = createEventSource({
+    url,
+    onMessage: ({ data, event }) => {
+      if (!event || event === 'message') handlers.onEvent(data)
+      else if (event === 'done' && handlers.onDone) handlers.onDone(data)
+    },
+    onConnect: () => handlers.onOpen && handlers.onOpen(),
+    onDisconnect: () => handlers.onError && handlers.onError('disconnected'),
+    onScheduleReconnect: ({ delay }) => handlers.onError && handlers.onError('reconnecting in ' + delay + ' ms'),
+  })
+  return () => source.close()
+}
+
 export const CONTENDERS = {
   native: raw(globalThis.EventSource),
   'ssekit-native': ssekit('native'),
   polyfill: raw(globalThis.EventSourcePolyfill),
   'ssekit-polyfill': ssekit('polyfill'),
+  'ssekit-fetch': ssekit('fetch'),
+  'eventsource-client': eventsourceClient,
 }

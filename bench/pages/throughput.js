@@ -25,7 +25,7 @@ export async function run(plan, tools) {
   for (const contender of plan.contenders) realms[contender] = await loadRealm(contender, 10_000)
   const once = (contender, scenario) => realms[contender].run(scenario, plan.expected[scenario], plan.runTimeoutMs)
 
-  // Warm-up: loads the lazy polyfill chunk and gives the JIT a chance on every path before anything is timed.
+  // Warm-up: loads the lazy chunks and gives the JIT a chance on every path before anything is timed.
   for (const contender of plan.contenders) {
     const warm = await once(contender, plan.warmup)
     if (!warm.ok) throw new Error(`warm-up of ${contender} failed: ${warm.error}`)
