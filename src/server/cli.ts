@@ -53,6 +53,16 @@ function integer(name: string, value: string | undefined): number | undefined {
   return Number(value)
 }
 
+/** The whole-number settings besides the port: flag, environment variable, and the server option each sets. */
+const NUMBER_SETTINGS = [
+  ['interval', 'INTERVAL_MS', 'intervalMs'],
+  ['heartbeat', 'HEARTBEAT_MS', 'heartbeatMs'],
+  ['max-clients', 'MAX_CLIENTS', 'maxClients'],
+  ['max-clients-per-address', 'MAX_CLIENTS_PER_ADDRESS', 'maxClientsPerAddress'],
+  ['max-lag', 'MAX_LAG_MS', 'maxLagMs'],
+  ['max-stream-age', 'MAX_STREAM_AGE_MS', 'maxStreamAgeMs'],
+] as const
+
 /**
  * Turns arguments and environment variables into server options.
  *
@@ -87,24 +97,10 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
   const port = integer('--port / PORT', values.port ?? env.PORT) ?? 3000
   if (port > 65535) throw new RangeError(`--port / PORT must be at most 65535, got ${port}`)
   const options: CliConfig['options'] = { port, host: values.host ?? env.HOST ?? '127.0.0.1' }
-  const intervalMs = integer('--interval / INTERVAL_MS', values.interval ?? env.INTERVAL_MS)
-  if (intervalMs !== undefined) options.intervalMs = intervalMs
-  const heartbeatMs = integer('--heartbeat / HEARTBEAT_MS', values.heartbeat ?? env.HEARTBEAT_MS)
-  if (heartbeatMs !== undefined) options.heartbeatMs = heartbeatMs
-  const maxClients = integer('--max-clients / MAX_CLIENTS', values['max-clients'] ?? env.MAX_CLIENTS)
-  if (maxClients !== undefined) options.maxClients = maxClients
-  const perAddress = integer(
-    '--max-clients-per-address / MAX_CLIENTS_PER_ADDRESS',
-    values['max-clients-per-address'] ?? env.MAX_CLIENTS_PER_ADDRESS,
-  )
-  if (perAddress !== undefined) options.maxClientsPerAddress = perAddress
-  const maxLagMs = integer('--max-lag / MAX_LAG_MS', values['max-lag'] ?? env.MAX_LAG_MS)
-  if (maxLagMs !== undefined) options.maxLagMs = maxLagMs
-  const maxStreamAgeMs = integer(
-    '--max-stream-age / MAX_STREAM_AGE_MS',
-    values['max-stream-age'] ?? env.MAX_STREAM_AGE_MS,
-  )
-  if (maxStreamAgeMs !== undefined) options.maxStreamAgeMs = maxStreamAgeMs
+  for (const [flag, variable, option] of NUMBER_SETTINGS) {
+    const value = integer(`--${flag} / ${variable}`, values[flag] ?? env[variable])
+    if (value !== undefined) options[option] = value
+  }
   const origin = values['cors-origin'] ?? env.CORS_ORIGIN
   if (origin !== undefined && origin.trim() !== '') {
     const list = origin

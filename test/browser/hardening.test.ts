@@ -6,8 +6,7 @@
 import type { CDPSession, Page } from 'playwright-core'
 import type * as Ssekit from '../../src/index'
 import type { ClientOptions, TransportKind } from '../../src/types'
-import type { TestBrowser } from '../helpers/browser'
-import { startBrowserAndServer } from '../helpers/browser-and-server'
+import { useBrowserSuite } from '../helpers/browser-suite'
 import { createFaults } from '../helpers/faults'
 import { hostilePath, hostileRoutes } from '../helpers/hostile'
 import type { TestServer } from '../helpers/test-server'
@@ -73,31 +72,16 @@ describe.each<TransportKind>(['native', 'fetch', 'polyfill'])('hostile servers, 
   const isNative = kind === 'native'
   /** Requests one failed attempt makes: native asks once more to read the status (the second look). */
   const perAttempt = isNative ? 2 : 1
-  let browser: TestBrowser
+  const suite = useBrowserSuite({ routes: { ...hostileRoutes, ...createFaults().routes } })
   let server: TestServer
   let page: Page
 
-  beforeAll(async () => {
-    ;[browser, server] = await startBrowserAndServer({ routes: { ...hostileRoutes, ...createFaults().routes } })
-  }, 20_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.dispose()
-  })
-
   beforeEach(async () => {
-    page = await browser.newPage()
-    await page.goto(server.url + '/pages/harness.html')
-    await page.waitForFunction(() => 'ssekit' in window && 'harness' in window, undefined, { timeout: WAIT_MS })
+    server = suite.server
+    page = await suite.openHarness()
   })
 
-  afterEach(async () => {
-    const { consoleErrors, pageErrors } = browser.problems(page)
-    await page.context().close()
-    expect(pageErrors).toEqual([])
-    expect(consoleErrors.filter((message) => !EXPECTED_NOISE.test(message))).toEqual([])
-  })
+  afterEach(() => suite.closeAndCheck(page, EXPECTED_NOISE))
 
   test.each([
     ['seconds', '3000000'],

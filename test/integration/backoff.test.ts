@@ -193,7 +193,10 @@ describe('against a real server', () => {
   })
 
   test('after disconnect() in the middle of a storm, nothing is sent for a second', async () => {
-    const run = start('/fault/status?code=500&key=stop', {})
+    // A steady 500 ms between attempts: the bounded wait below sees the retry scheduled well before it fires, so a
+    // request that arrives after disconnect() can only be one the client sent after it (a request in flight while
+    // the test polls would be the client's own, sent in time, and a slow poll under load must not count it).
+    const run = start('/fault/status?code=500&key=stop', { initialDelayMs: 500, maxDelayMs: 500, factor: 1, jitter: 0 })
     await waitFor(
       () => times('stop').length >= 2 && run.client.state.status === 'reconnecting',
       5000,

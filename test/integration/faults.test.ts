@@ -2,9 +2,9 @@
 // The fault routes against the client in Node (no EventSource here), on the fetch transport (what `auto` picks) and
 // on the polyfill: bad bytes, odd line endings, slow and silent sockets, a 10 MB line and throwing app code: each
 // gets a clear outcome, and nothing else breaks.
-import { createClient, type ClientOptions, type SsekitError } from '../../src/index'
+import { createClient, type ClientOptions } from '../../src/index'
 import { createFaults, rawPath, type FaultStats } from '../helpers/faults'
-import { record } from '../helpers/record'
+import { connectRecorded } from '../helpers/record'
 import { startTestServer, type TestServer } from '../helpers/test-server'
 import { waitFor } from '../helpers/wait-for'
 
@@ -37,23 +37,9 @@ let current: 'fetch' | 'polyfill' = 'fetch'
 
 /** Connects a recorded client to a path of the test server; errors given to `onError` are collected. */
 function start(path: string, options: ClientOptions = {}, types = ['message']) {
-  const errors: SsekitError[] = []
   // Keys tell requests apart in the server's log, and the status storm counts per key: one set per transport.
   path = path.replace(/([?&]key=)/, '$1' + current + '-')
-  const client = createClient(server.url + path, {
-    transport: current,
-    retry: fast,
-    onError: (error) => errors.push(error),
-    ...options,
-  })
-  const rec = record(client, types)
-  started.push(client)
-  client.connect()
-  const events = () =>
-    rec.events().map((entry) => entry.kind === 'event' && { type: entry.type, data: entry.data, id: entry.lastEventId })
-  const states = () =>
-    rec.states().map((entry) => entry.kind === 'state' && entry.status + (entry.code ? ':' + entry.code : ''))
-  return { client, errors, events, states }
+  return connectRecorded(server.url + path, { transport: current, retry: fast, ...options }, types, started)
 }
 
 const requestsWith = (key: string) => server.requests.filter((request) => request.query.key === current + '-' + key)

@@ -4,9 +4,9 @@
 // Retry-After), how `disconnect()` aborts it, and how it behaves as an EventSource under `retry: 'transport'`.
 // faults.test.ts runs the fault routes (drops mid-event, stalls, a 10,000,000-character line, broken UTF-8) on it too.
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { createClient, type ClientOptions, type SsekitError } from '../../src/index'
+import type { ClientOptions } from '../../src/index'
 import { createFaults, rawPath } from '../helpers/faults'
-import { record } from '../helpers/record'
+import { connectRecorded } from '../helpers/record'
 import { startTestServer, type TestServer } from '../helpers/test-server'
 import { waitFor } from '../helpers/wait-for'
 
@@ -66,16 +66,7 @@ jest.setTimeout(15_000)
 const fast = { initialDelayMs: 20, maxDelayMs: 100, jitter: 0 }
 
 function start(path: string, options: ClientOptions = {}, types = ['message']) {
-  const errors: SsekitError[] = []
-  const client = createClient(server.url + path, { retry: fast, onError: (error) => errors.push(error), ...options })
-  const rec = record(client, types)
-  started.push(client)
-  client.connect()
-  const events = () =>
-    rec.events().map((entry) => entry.kind === 'event' && { type: entry.type, data: entry.data, id: entry.lastEventId })
-  const states = () =>
-    rec.states().map((entry) => entry.kind === 'state' && entry.status + (entry.code ? ':' + entry.code : ''))
-  return { client, errors, events, states }
+  return connectRecorded(server.url + path, { retry: fast, ...options }, types, started)
 }
 
 const requestsWith = (key: string) => server.requests.filter((request) => request.query.key === key)
