@@ -17,6 +17,7 @@
  * and every window listener.
  */
 import { text, toDecoder } from './decode'
+import { DEV } from './dev'
 import { SsekitError } from './errors'
 import { getGlobal } from './global'
 import { isOffline, watchLifecycle } from './lifecycle'
@@ -70,7 +71,7 @@ export function createClientWith<Events extends EventMap>(
 ): Client<Events> {
   const url = validateOptions(given, options)
   const { withCredentials = false, headers, method = 'GET', body, onError, lastEventIdParam = 'lastEventId' } = options
-  const { heartbeatTimeoutMs = 45000, maxEventLength = 4194304, pauseWhenHidden = false } = options
+  const { heartbeatTimeoutMs = 45000, maxEventLength = 4194304, pauseWhenHidden } = options
   const decode = toDecoder(options.decode)
   const json = toDecoder('json')
   const mode = options.retry === undefined ? resolveRetry() : options.retry
@@ -302,7 +303,7 @@ export function createClientWith<Events extends EventMap>(
       if (isActive(state)) return
       // A relative URL where there is no page to resolve it against (Node), whose origin is therefore unknown: no
       // attempt could ever succeed.
-      if (!originOf(url)) fail('url', '"' + url + '" is relative: pass an absolute URL')
+      if (!originOf(url)) fail('url', DEV ? '"' + url + '" is relative: pass an absolute URL' : 'relative')
       // Native is chosen here, so that the first state already names it. A lazy transport loads later: `auto`
       // names fetch until the fetch chunk finds that it cannot stream and hands over the polyfill.
       if (!factory && isNative) factory = source.native()

@@ -23,7 +23,7 @@ export type StateEvent =
  * @internal
  */
 export function isActive({ status }: ConnectionState): boolean {
-  return status === 'connecting' || status === 'open' || status === 'reconnecting'
+  return status !== 'idle' && status !== 'closed'
 }
 
 /** The state of a client that has never connected. @internal */
@@ -56,7 +56,7 @@ export function transition(state: ConnectionState, event: StateEvent): Connectio
     case 'transport':
       return active && state.transport !== event.transport ? { ...state, transport: event.transport } : state
     case 'open':
-      return status === 'connecting' || status === 'reconnecting' ? next({ status: 'open', attempt: 0 }) : state
+      return active && status !== 'open' ? next({ status: 'open', attempt: 0 }) : state
     case 'retry':
       return active
         ? next({ status: 'reconnecting', attempt: attempt + 1, delayMs: event.delayMs, error: event.error })
