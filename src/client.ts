@@ -41,12 +41,18 @@ import { createWatchdog } from './watchdog'
 
 /**
  * Where the transports come from: entry points wire these (fetch and the polyfill loaded lazily for ESM, the
- * polyfill bundled for the script tag). `lazy` is given the `transport` option (`'auto'`, `'fetch'` or
- * `'polyfill'`) and decides from what the platform has. @internal
+ * polyfill bundled for the script tag, the share chunk for `share`). `lazy` is given the `transport` option
+ * (`'auto'`, `'fetch'` or `'polyfill'`) and decides from what the platform has; the client's options come last,
+ * for a source that needs more (sharing). @internal
  */
 export interface TransportSource {
   native(): TransportFactory | undefined
-  lazy(wanted: string, done: (factory: TransportFactory) => void, failed: (cause: unknown) => void): void
+  lazy(
+    wanted: string,
+    done: (factory: TransportFactory) => void,
+    failed: (cause: unknown) => void,
+    options: ClientOptions,
+  ): void
 }
 
 /** The handlers of one event type; `on()` and its unbind replace `list` rather than change it. */
@@ -266,7 +272,8 @@ export function createClientWith<Events extends EventMap>(
         onActivity: touch,
       },
       {
-        onOpen: () => active() && (touch(), dispatch({ type: 'open' })),
+        // A sharing transport passes the state of the connection it shares instead.
+        onOpen: (shared) => active() && (touch(), dispatch(shared || { type: 'open' })),
         // Every event passes here: the generation test is written out rather than called.
         onMessage: (from, data, id, origin) =>
           current === generation && (touch(), deliver(from as TypeChannel, data, id, origin)),
@@ -288,6 +295,7 @@ export function createClientWith<Events extends EventMap>(
       (cause) =>
         current === generation &&
         failed(new SsekitError('No transport: ' + cause, { code: 'unavailable', url, cause }), false),
+      options,
     )
   }
 

@@ -134,6 +134,7 @@ const OPTIONS: Rules = {
   heartbeatTimeoutMs: isNumber(0, MAX_TIMER),
   maxEventLength: isNumber(1, Infinity),
   pauseWhenHidden: isBoolean,
+  share: (value, all) => typeof value === 'string' || isBoolean(value, all),
 }
 
 if (DEV) {
@@ -145,6 +146,7 @@ if (DEV) {
   explain(OPTIONS.decode, '"json", "text" or a function')
   explain(OPTIONS.retry, 'an object, "transport" or false')
   explain(OPTIONS.lastEventIdParam, 'a URL-safe query parameter name')
+  explain(OPTIONS.share, 'a boolean or a string (the share key)')
 }
 
 /**

@@ -15,6 +15,7 @@ export interface StateEntry {
   delayMs?: number
   code?: string
   httpStatus?: number
+  role?: 'leader' | 'follower'
 }
 
 /** A server event, as recorder.js writes it. */
