@@ -31,6 +31,7 @@ export type LogEntry = StateEntry | EventEntry
 /** A client library in the page: the ESM module or the `SseKit` global. */
 interface PageClient {
   readonly state: { status: string; transport?: TransportKind }
+  connect(): void
   disconnect(): void
 }
 

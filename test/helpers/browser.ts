@@ -35,11 +35,18 @@ const FLAGS = [
   '--disable-dev-shm-usage',
 ]
 
+/** How to launch. */
+export interface LaunchOptions {
+  /** Keep the back/forward cache on (playwright turns it off by default). */
+  backForwardCache?: boolean
+}
+
 /** Launches headless Chromium; playwright gives it a fresh temporary profile. */
-export async function launchBrowser(): Promise<TestBrowser> {
+export async function launchBrowser(options: LaunchOptions = {}): Promise<TestBrowser> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: FLAGS,
+    ignoreDefaultArgs: options.backForwardCache ? ['--disable-back-forward-cache'] : undefined,
     headless: true,
     timeout: 15_000,
   })
