@@ -16,40 +16,8 @@ import type { TransportSource } from '../client'
 import type { Channel, TransportFactory, TransportHandlers, TransportRequest } from '../transports/types'
 import type { Client, ClientOptions, ConnectionState } from '../types'
 import { shareKey } from './key'
-import { fromWire, groupName, PROTOCOL, toWire, type Message, type Unsent } from './protocol'
-
-/** The parts of `navigator.locks` the election uses. @internal */
-export interface LocksLike {
-  request(
-    name: string,
-    options: { signal?: AbortSignal; steal?: boolean },
-    granted: (lock: unknown) => Promise<void> | void,
-  ): Promise<unknown>
-}
-
-/** The parts of BroadcastChannel the relay uses. @internal */
-export interface ChannelLike {
-  postMessage(message: Message): void
-  onmessage: ((event: { data: unknown }) => void) | null
-  close(): void
-}
-
-/** What the sharing transport needs of the platform; the browser's, or fakes in tests. @internal */
-export interface SharePlatform {
-  locks: LocksLike
-  Channel: new (name: string) => ChannelLike
-  /** Where `freeze` and `resume` fire (the document), if anywhere. */
-  page?: SharePage
-}
-
-/** The page's lifecycle events, as the sharing transport listens to them. @internal */
-export interface SharePage {
-  addEventListener(type: string, listener: () => void): void
-  removeEventListener(type: string, listener: () => void): void
-}
-
-/** Creates the leader's own client (`createClientWith`). @internal */
-export type CreateClient = (source: TransportSource, url: string, options: ClientOptions) => Client
+import type { CreateClient, SharePlatform } from './platform'
+import { fromWire, groupName, TAG, toWire, type Message } from './protocol'
 
 /**
  * Wraps a real transport factory in the sharing transport.
@@ -57,7 +25,7 @@ export type CreateClient = (source: TransportSource, url: string, options: Clien
  * @param create - creates the leader's client over `real`
  * @param options - the client's options (the leader's client gets them all, but for `share` and `decode`)
  * @param wanted - the `transport` option, part of the default share key
- * @param platform - Web Locks, BroadcastChannel and the page
+ * @param platform - where Web Locks, BroadcastChannel and the page are: the global object
  * @internal
  */
 export function shareTransport(
@@ -71,9 +39,10 @@ export function shareTransport(
   const beatMs = heartbeatTimeoutMs / 4
   const source: TransportSource = { native: () => real, lazy: (_wanted, done) => done(real) }
   const factory = (request: TransportRequest, handlers: TransportHandlers) => {
-    const { locks, page } = platform
+    const { locks } = platform.navigator
+    const page = platform.document
     const name = groupName(shareKey(options.share, request, wanted))
-    const channel = new platform.Channel(name)
+    const channel = new platform.BroadcastChannel(name)
     // This tab's handlers by type, and every type the group listens to (this tab's and those it heard of).
     const mine: Record<string, Channel> = Object.create(null)
     const types: Record<string, boolean> = Object.create(null)
@@ -89,32 +58,39 @@ export function shareTransport(
     let abort = (): void => undefined
     let heard = true
     let quiet = 0
+    // Whether no event came yet on this leader's connection; whether the shared connection ended for good.
+    let fresh = false
+    let ended = false
 
-    const post = (message: Unsent) => channel.postMessage({ ssekit: PROTOCOL, ...message } as Message)
-    const deliver = (type: string, data: string, id: string, origin: string) => {
+    const post = (message: Message) => channel.postMessage(message)
+    // The origin is left to the client, which takes the stream URL's (a redirect to another origin is not seen).
+    const deliver = (type: string, data: string, id: string) => {
       const to = mine[type]
-      if (to) handlers.onMessage(to, data, id, origin)
+      if (to) handlers.onMessage(to, data, id, undefined)
     }
 
     /** Shows a state of the shared connection in this tab; one that ended it ends this tab's attempt. */
     function show(state: ConnectionState): void {
-      const seen = JSON.stringify(toWire(state)) + state.role
-      if (seen === shown || state.status === 'idle') return
-      shown = seen
       if (state.status !== 'closed') return handlers.onOpen({ type: 'share', state })
+      ended = true
       if (state.error) handlers.onError(state.error, false)
     }
 
     function publish(state: ConnectionState): void {
-      post({ kind: 'state', term, id: groupId, types: Object.keys(types), state: toWire(state) })
+      post([TAG, 'state', term, groupId, Object.keys(types), toWire(state)])
     }
 
     function listenAs(client: Client, type: string): void {
       client.on(type, (data, meta) => {
-        if (leader !== client) return
+        // The event the group resumed from, replayed (or one without an id just after it, which carries that id):
+        // every tab has it. The client drops it at the start of its own connection, but a follower cannot see when
+        // a new leader's connection starts.
+        const again = fresh && meta.lastEventId === groupId
+        fresh = false
+        if (leader !== client || again) return
         groupId = meta.lastEventId
-        post({ kind: 'event', term, type, data: meta.raw, id: groupId, origin: meta.origin })
-        deliver(type, meta.raw, groupId, meta.origin)
+        post([TAG, 'event', term, groupId, type, meta.raw])
+        deliver(type, meta.raw, groupId)
       })
     }
 
@@ -127,16 +103,14 @@ export function shareTransport(
 
     /** Lock granted: lead until the lock is stolen, the page freezes, or the tab leaves. */
     function lead(ticket: object): Promise<void> | void {
-      if (closed || ticket !== request_) return
+      // A request that is no longer the current one (the tab left or stole since): released at once.
+      if (ticket !== request_) return
       term = Math.floor(term) + 1 + Math.random()
-      const client = create(source, request.url, {
-        ...options,
-        share: false,
-        decode: undefined,
-        lastEventId: groupId || request.lastEventId,
-      })
+      groupId = groupId || request.lastEventId
+      const client = create(source, request.url, { ...options, share: false, decode: undefined, lastEventId: groupId })
       leader = client
-      groupId = client.lastEventId
+      fresh = true
+      shown = ''
       for (const type in types) listenAs(client, type)
       client.subscribe((state) => {
         if (leader !== client || state.status === 'idle') return
@@ -151,7 +125,10 @@ export function shareTransport(
       const client = leader
       leader = undefined
       if (client) client.disconnect()
-      release()
+      // After a failure that ended the connection, the lock is kept a moment, so that the followers hear of it and
+      // leave rather than take over and fail again.
+      if (ended) setTimeout(release, 1000)
+      else release()
     }
 
     /** Queues for the lock, or takes it from a leader that seems stuck (`steal`). */
@@ -160,13 +137,13 @@ export function shareTransport(
       abort()
       const ticket = {}
       request_ = ticket
-      const controller = steal ? undefined : new AbortController()
-      abort = () => controller && controller.abort()
+      const controller = new AbortController()
+      abort = () => controller.abort()
       heard = true
       quiet = 0
       // [spec] Web Locks: a request with `signal` cannot also `steal`; a stolen lock's request rejects (AbortError).
       locks
-        .request(name, controller ? { signal: controller.signal } : { steal: true }, () => lead(ticket))
+        .request(name, steal ? { steal } : { signal: controller.signal }, () => lead(ticket))
         .catch(() => {
           // Stolen while leading (an aborted request rejects too, but it is no longer the current one).
           if (leader && ticket === request_) {
@@ -174,7 +151,7 @@ export function shareTransport(
             join()
           }
         })
-      post({ kind: 'hello', types: Object.keys(mine) })
+      post([TAG, 'hello', Object.keys(mine)])
     }
 
     function leave(): void {
@@ -183,33 +160,30 @@ export function shareTransport(
       stepDown()
     }
 
-    /** Whether a message comes from the current leader; a leader that hears of a newer one steps down. */
-    function fromLeader(message: { term: number }): boolean {
-      if (message.term < term || (leader && message.term === term)) return false
+    channel.onmessage = ({ data }) => {
+      const message = data as Message
+      if (!message || message[0] !== TAG) return
+      if (message[1] === 'hello') {
+        message[2].forEach(addType)
+        if (leader) publish(leader.state)
+        return
+      }
+      // From a leader: an older one (stolen from while it was stuck) is not heard; a leader that hears of a newer
+      // one steps down.
+      if (message[2] < term) return
       if (leader) {
         stepDown()
         join()
       }
-      term = message.term
+      term = message[2]
+      groupId = message[3]
       heard = true
-      return true
-    }
-
-    channel.onmessage = ({ data }) => {
-      const message = data as Message
-      if (closed || !message || message.ssekit !== PROTOCOL) return
-      if (message.kind === 'hello') {
-        message.types.forEach(addType)
-        if (leader) publish(leader.state)
-      } else if (message.kind === 'state') {
-        if (!fromLeader(message)) return
-        groupId = message.id
-        message.types.forEach(addType)
-        show(fromWire(message.state, 'follower'))
-      } else if (message.kind === 'event' && fromLeader(message)) {
-        groupId = message.id
-        deliver(message.type, message.data, message.id, message.origin)
-      }
+      if (message[1] === 'event') return deliver(message[4], message[5], groupId)
+      message[4].forEach(addType)
+      // The leader's heartbeat repeats its state: shown once.
+      const seen = JSON.stringify(message[5])
+      if (seen !== shown) show(fromWire(message[5], 'follower'))
+      shown = seen
     }
 
     // The client's own stall watchdog would count a quiet leader as a dead stream: the leader's client watches the
@@ -220,7 +194,15 @@ export function shareTransport(
           if (leader) return publish(leader.state)
           quiet = heard ? 0 : quiet + 1
           heard = false
-          if (quiet >= 4) join(true)
+          if (quiet < 4) return
+          quiet = 0
+          // One follower steals at a time: [spec] with `ifAvailable`, a held lock is not waited for (the callback
+          // gets null). It is held until the others have heard of the new leader.
+          locks.request(
+            name + ' steal',
+            { ifAvailable: true },
+            (lock) => lock && !heard && (join(true), new Promise((done) => setTimeout(done, 2 * beatMs))),
+          )
         }, beatMs)
       : undefined
 
@@ -233,12 +215,12 @@ export function shareTransport(
 
     // Not before the client has the transport and has listened to its types: a callback from inside this factory
     // call would reach a client that cannot yet close it.
-    Promise.resolve().then(rejoin)
+    setTimeout(rejoin)
 
     return {
       listen(channel: Channel) {
         mine[channel.type] = channel
-        if (addType(channel.type) && request_ && !leader) post({ kind: 'hello', types: [channel.type] })
+        if (addType(channel.type) && request_ && !leader) post([TAG, 'hello', [channel.type]])
       },
       close() {
         leave()
@@ -252,5 +234,5 @@ export function shareTransport(
       },
     }
   }
-  return Object.defineProperty(factory, 'kind', { value: real.kind }) as TransportFactory
+  return Object.assign(factory, { kind: real.kind })
 }

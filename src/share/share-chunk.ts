@@ -8,7 +8,8 @@ import type { TransportSource } from '../client'
 import { getGlobal } from '../global'
 import type { TransportFactory } from '../transports/types'
 import type { ClientOptions } from '../types'
-import { shareTransport, type CreateClient, type SharePlatform } from './relay'
+import type { CreateClient, SharePlatform } from './platform'
+import { shareTransport } from './relay'
 
 /**
  * Loads the real transport and makes it shared.
@@ -28,17 +29,10 @@ export function share(
   done: (factory: TransportFactory) => void,
   failed: (cause: unknown) => void,
 ): void {
-  const root = getGlobal() as {
-    navigator?: { locks?: SharePlatform['locks'] }
-    BroadcastChannel?: SharePlatform['Channel']
-    document?: SharePlatform['page']
-  }
-  const locks = root.navigator && root.navigator.locks
-  const Channel = root.BroadcastChannel
+  const root = getGlobal() as Partial<SharePlatform>
+  const canShare = root.navigator && root.navigator.locks && root.BroadcastChannel
   const wrap = (real: TransportFactory) =>
-    done(
-      locks && Channel ? shareTransport(real, create, options, wanted, { locks, Channel, page: root.document }) : real,
-    )
+    done(canShare ? shareTransport(real, create, options, wanted, root as SharePlatform) : real)
   // As the client itself decides: native where the request needs nothing more, else a lazily loaded transport.
   const native = !options.headers && (options.method || 'GET') === 'GET' && /^(auto|native)$/.test(wanted)
   const found = native && source.native()

@@ -413,8 +413,9 @@ test('messages on the channel that are not ssekit protocol 1 are ignored', async
   const name = 'ssekit/1 ' + JSON.stringify([server.url + '/stream/date', 'GET', false, 'lastEventId', 'auto'])
   await leader.evaluate((name) => {
     const channel = new BroadcastChannel(name)
-    const event = { kind: 'event', term: 1e9, type: 'date', data: '"forged"', id: '1', origin: '' }
-    for (const message of [null, 'text', { ...event, ssekit: 2 }, { ...event, ssekit: '1' }, event]) {
+    const event = ['event', 1e9, '1', 'date', '"forged"']
+    const object = { ssekit: 1, kind: 'event', term: 1e9, id: '1', type: 'date', data: '"forged"' }
+    for (const message of [null, 'ssekit/1', ['ssekit/2', ...event], ['ssekit', ...event], event, object]) {
       channel.postMessage(message)
     }
     channel.close()
