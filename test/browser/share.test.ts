@@ -430,3 +430,28 @@ test('messages on the channel that are not ssekit protocol 1 are ignored', async
   }
   await context.close()
 })
+
+test('share with headers: the fetch transport, one stream, and every tab complete', async () => {
+  const context = await browser.browser.newContext()
+  const options = { ...OPTIONS, headers: { 'X-Tab': 'shared' } }
+  const before = streamRequests()
+  const pages = [await openTab(context, options), await openTab(context, options), await openTab(context, options)]
+  const leader = await settled(pages)
+  await waitForMore(pages, 5)
+  await leader.close()
+  const rest = pages.filter((page) => page !== leader)
+  await settled(rest)
+  await waitForMore(rest, 5)
+  totals.handovers++
+  const requests = server.requestsTo('/stream/date').slice(before)
+  expect(requests).toHaveLength(2)
+  // The fetch transport resumes with the Last-Event-ID header.
+  expect(requests[1].lastEventId).toMatch(/^\d+$/)
+  for (const page of rest) {
+    const log = await readLog(page)
+    expect(statesOf(log).pop()?.transport).toBe('fetch')
+    expectComplete(log, 'tab')
+    expectHealthy(page)
+  }
+  await context.close()
+})

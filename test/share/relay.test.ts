@@ -105,6 +105,23 @@ describe('election', () => {
     expect(followerState.error?.message).toBe(leaderState.error?.message)
   })
 
+  test("the leader's headers function is called before each of its attempts", async () => {
+    const calls: string[] = []
+    const headers = (tab: string) => () => (calls.push(tab), { Authorization: 'Bearer ' + calls.length })
+    const tabs = [openTab({ headers: headers('leader') }), openTab({ headers: headers('follower') })]
+    await settle()
+    // Each tab's client asks once as it joins; the leader's own connection asks before each attempt.
+    expect(calls).toEqual(['leader', 'follower', 'leader'])
+    expect(tabs[0].fake.last.request.headers).toEqual({ Authorization: 'Bearer 3' })
+    tabs[0].fake.last.refuse(503)
+    await jest.advanceTimersByTimeAsync(100)
+    await settle()
+    expect(tabs[0].fake.connections).toHaveLength(2)
+    expect(calls).toEqual(['leader', 'follower', 'leader', 'leader'])
+    expect(tabs[0].fake.last.request.headers).toEqual({ Authorization: 'Bearer 4' })
+    expect(tabs[1].fake.connections).toHaveLength(0)
+  })
+
   test('a failure that ends the connection closes every tab with it', async () => {
     const tabs = [openTab(), openTab()]
     await settle()
