@@ -30,7 +30,11 @@ export default {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/test/*.test.ts?(x)', '<rootDir>/test/transports/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/test/*.test.ts?(x)',
+        '<rootDir>/test/transports/**/*.test.ts',
+        '<rootDir>/test/share/**/*.test.ts',
+      ],
     },
     { ...common, displayName: 'server', testMatch: ['<rootDir>/test/server/**/*.test.ts'], testEnvironment: 'node' },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },

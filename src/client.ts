@@ -17,6 +17,7 @@
  * and every window listener.
  */
 import { text, toDecoder } from './decode'
+import { DEV } from './dev'
 import { SsekitError } from './errors'
 import { getGlobal } from './global'
 import { isOffline, watchLifecycle } from './lifecycle'
@@ -40,12 +41,18 @@ import { createWatchdog } from './watchdog'
 
 /**
  * Where the transports come from: entry points wire these (fetch and the polyfill loaded lazily for ESM, the
- * polyfill bundled for the script tag). `lazy` is given the `transport` option (`'auto'`, `'fetch'` or
- * `'polyfill'`) and decides from what the platform has. @internal
+ * polyfill bundled for the script tag, the share chunk for `share`). `lazy` is given the `transport` option
+ * (`'auto'`, `'fetch'` or `'polyfill'`) and decides from what the platform has; the client's options come last,
+ * for a source that needs more (sharing). @internal
  */
 export interface TransportSource {
   native(): TransportFactory | undefined
-  lazy(wanted: string, done: (factory: TransportFactory) => void, failed: (cause: unknown) => void): void
+  lazy(
+    wanted: string,
+    done: (factory: TransportFactory) => void,
+    failed: (cause: unknown) => void,
+    options: ClientOptions,
+  ): void
 }
 
 /** The handlers of one event type; `on()` and its unbind replace `list` rather than change it. */
@@ -70,7 +77,7 @@ export function createClientWith<Events extends EventMap>(
 ): Client<Events> {
   const url = validateOptions(given, options)
   const { withCredentials = false, headers, method = 'GET', body, onError, lastEventIdParam = 'lastEventId' } = options
-  const { heartbeatTimeoutMs = 45000, maxEventLength = 4194304, pauseWhenHidden = false } = options
+  const { heartbeatTimeoutMs = 45000, maxEventLength = 4194304, pauseWhenHidden } = options
   const decode = toDecoder(options.decode)
   const json = toDecoder('json')
   const mode = options.retry === undefined ? resolveRetry() : options.retry
@@ -265,7 +272,8 @@ export function createClientWith<Events extends EventMap>(
         onActivity: touch,
       },
       {
-        onOpen: () => active() && (touch(), dispatch({ type: 'open' })),
+        // A sharing transport passes the state of the connection it shares instead.
+        onOpen: (shared) => active() && (touch(), dispatch(shared || { type: 'open' })),
         // Every event passes here: the generation test is written out rather than called.
         onMessage: (from, data, id, origin) =>
           current === generation && (touch(), deliver(from as TypeChannel, data, id, origin)),
@@ -287,6 +295,7 @@ export function createClientWith<Events extends EventMap>(
       (cause) =>
         current === generation &&
         failed(new SsekitError('No transport: ' + cause, { code: 'unavailable', url, cause }), false),
+      options,
     )
   }
 
@@ -302,7 +311,7 @@ export function createClientWith<Events extends EventMap>(
       if (isActive(state)) return
       // A relative URL where there is no page to resolve it against (Node), whose origin is therefore unknown: no
       // attempt could ever succeed.
-      if (!originOf(url)) fail('url', '"' + url + '" is relative: pass an absolute URL')
+      if (!originOf(url)) fail('url', DEV ? '"' + url + '" is relative: pass an absolute URL' : 'relative')
       // Native is chosen here, so that the first state already names it. A lazy transport loads later: `auto`
       // names fetch until the fetch chunk finds that it cannot stream and hands over the polyfill.
       if (!factory && isNative) factory = source.native()

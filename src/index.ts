@@ -41,6 +41,7 @@ export type {
   RetryContext,
   RetryDecision,
   RetryOptions,
+  ShareRole,
   TransportKind,
   Unsubscribe,
   WaitReason,

@@ -19,13 +19,13 @@ type Target = {
  * removes every listener it added.
  * @internal
  */
-export function watchLifecycle(pauseWhenHidden: boolean, handlers: LifecycleHandlers): () => void {
+export function watchLifecycle(pauseWhenHidden: boolean | undefined, handlers: LifecycleHandlers): () => void {
   const root = getGlobal() as unknown as Partial<Target> & { document?: Target & { visibilityState?: string } }
-  const added: Array<[Target, string, (event: Event) => void]> = []
+  const added: Array<() => void> = []
   const listen = (target: Partial<Target> | undefined, type: string, listener: (event: Event) => void) => {
     if (!target || !target.addEventListener) return
     target.addEventListener(type, listener)
-    added.push([target as Target, type, listener])
+    added.push(() => (target as Target).removeEventListener(type, listener))
   }
   const document = root.document
   listen(root, 'offline', () => handlers.pause('offline'))
@@ -38,7 +38,7 @@ export function watchLifecycle(pauseWhenHidden: boolean, handlers: LifecycleHand
       document.visibilityState === 'hidden' ? handlers.pause('hidden') : handlers.resume('hidden'),
     )
   }
-  return () => added.forEach(([target, type, listener]) => target.removeEventListener(type, listener))
+  return () => added.forEach((remove) => remove())
 }
 
 /** Whether the browser says it is offline (`navigator.onLine === false`); unknown counts as online. @internal */

@@ -70,8 +70,10 @@ function hint(key: string, rules: Rules, prefix: string): string {
 function check(given: object, rules: Rules, prefix: string): true {
   const all = given as Record<string, unknown>
   for (const key in all) {
-    // Own rules only: `constructor` or `__proto__` is an unknown option, not a member of Object.prototype.
-    const rule = Object.prototype.hasOwnProperty.call(rules, key) ? rules[key] : undefined
+    // Own rules only: `constructor` or `__proto__` is an unknown option, not a member of Object.prototype. (The rule
+    // tables are ours, and none has a rule named hasOwnProperty.)
+    // eslint-disable-next-line no-prototype-builtins
+    const rule = rules.hasOwnProperty(key) ? rules[key] : undefined
     const value = all[key]
     if (!rule) fail(prefix + key, 'unknown option' + (DEV ? hint(key, rules, prefix) : ''))
     if (value !== undefined && !rule(value, all)) {
@@ -88,7 +90,7 @@ function check(given: object, rules: Rules, prefix: string): true {
  * @internal
  */
 export function checkHeaders(headers: unknown): Record<string, string> {
-  if (!headers || typeof headers !== 'object') fail('headers', 'expected an object of strings')
+  if (!headers || typeof headers !== 'object') fail('headers', DEV ? 'expected an object of strings' : 'bad value')
   const map = headers as Record<string, unknown>
   for (const name in map) {
     const value = map[name]
@@ -132,6 +134,7 @@ const OPTIONS: Rules = {
   heartbeatTimeoutMs: isNumber(0, MAX_TIMER),
   maxEventLength: isNumber(1, Infinity),
   pauseWhenHidden: isBoolean,
+  share: (value, all) => typeof value === 'string' || isBoolean(value, all),
 }
 
 if (DEV) {
@@ -143,6 +146,7 @@ if (DEV) {
   explain(OPTIONS.decode, '"json", "text" or a function')
   explain(OPTIONS.retry, 'an object, "transport" or false')
   explain(OPTIONS.lastEventIdParam, 'a URL-safe query parameter name')
+  explain(OPTIONS.share, 'a boolean or a string (the share key)')
 }
 
 /**
@@ -164,5 +168,5 @@ export function validateOptions(url: unknown, options: ClientOptions): string {
  * @internal
  */
 export function checkFunction(name: string, value: unknown): void {
-  if (typeof value !== 'function') fail(name, 'expected a function')
+  if (typeof value !== 'function') fail(name, DEV ? 'expected a function' : 'bad value')
 }

@@ -49,11 +49,11 @@ export function resolveRetry(options: RetryOptions = {}): RetryPolicy {
  * @internal
  */
 export function isRetryable(error: SsekitError): boolean {
-  const { code, status } = error
-  if (code === 'http-status' && status !== undefined) {
-    return status >= 500 || status === 408 || status === 429 || status < 400
-  }
-  return code === 'network' || code === 'stalled' || code === 'failed' || code === 'http-status'
+  const code = error.code
+  const status = error.status || 0
+  // Another 4xx would come again; a status hidden from the transport (0 here) may be anything, and is retried.
+  if (code === 'http-status') return status < 400 || status >= 500 || status === 408 || status === 429
+  return code === 'network' || code === 'stalled' || code === 'failed'
 }
 
 /**

@@ -5,7 +5,7 @@ import type { ConnectionState, LostNotice, TransportKind, WaitReason } from './t
  * What can happen to a connection. `retry` means a failure after which another attempt is scheduled (or, with
  * `retry: 'transport'`, made by the EventSource itself); `fail` means a failure that ends the connection; `wait`
  * means the client holds off until the network or the page comes back; `lost` records the server's notice that
- * events were lost.
+ * events were lost; `share` takes the state of a connection shared with other tabs as it is (src/share/).
  * @internal
  */
 export type StateEvent =
@@ -17,13 +17,14 @@ export type StateEvent =
   | { type: 'wait'; reason: WaitReason }
   | { type: 'lost'; lost: LostNotice }
   | { type: 'disconnect' }
+  | { type: 'share'; state: ConnectionState }
 
 /**
  * Whether a connection is wanted: connecting, open, or reconnecting.
  * @internal
  */
 export function isActive({ status }: ConnectionState): boolean {
-  return status === 'connecting' || status === 'open' || status === 'reconnecting'
+  return status !== 'idle' && status !== 'closed'
 }
 
 /** The state of a client that has never connected. @internal */
@@ -38,6 +39,7 @@ export const IDLE: ConnectionState = { status: 'idle', attempt: 0 }
  * connecting | reconnecting  --open-->  open
  * connecting | open | reconnecting  --retry | wait-->  reconnecting (retry: attempt + 1)
  * connecting | open | reconnecting  --fail | disconnect-->  closed
+ * any  --share-->  the state of the shared connection, as the sharing transport gives it
  * ```
  * @internal
  */
@@ -56,7 +58,7 @@ export function transition(state: ConnectionState, event: StateEvent): Connectio
     case 'transport':
       return active && state.transport !== event.transport ? { ...state, transport: event.transport } : state
     case 'open':
-      return status === 'connecting' || status === 'reconnecting' ? next({ status: 'open', attempt: 0 }) : state
+      return active && status !== 'open' ? next({ status: 'open', attempt: 0 }) : state
     case 'retry':
       return active
         ? next({ status: 'reconnecting', attempt: attempt + 1, delayMs: event.delayMs, error: event.error })
@@ -71,5 +73,7 @@ export function transition(state: ConnectionState, event: StateEvent): Connectio
       return active ? next({ status: 'closed', attempt, error: event.error }) : state
     case 'disconnect':
       return active ? next({ status: 'closed', attempt: 0 }) : state
+    case 'share':
+      return event.state
   }
 }

@@ -59,6 +59,20 @@ export interface LostNotice {
 export type TransportKind = 'native' | 'fetch' | 'polyfill'
 
 /**
+ * The part a tab plays in a shared connection (`share`): the `leader` holds the real connection and relays it, a
+ * `follower` reads it from the leader.
+ *
+ * @example
+ * ```ts
+ * client.subscribe((state) => {
+ *   badge.textContent = state.role === 'leader' ? 'this tab streams' : state.role ? 'shared' : 'own connection'
+ * })
+ * ```
+ * @public
+ */
+export type ShareRole = 'leader' | 'follower'
+
+/**
  * A snapshot of the connection. The same object is returned until something changes, so it can be handed to
  * React's `useSyncExternalStore` or a Svelte store as it is.
  * @example
@@ -84,6 +98,12 @@ export interface ConnectionState {
   readonly reason?: WaitReason
   /** Set when the server said that events were lost since `connect()`: the app should reload its data. */
   readonly lost?: LostNotice
+  /**
+   * With `share`, whether this tab holds the shared connection (`leader`) or reads it from the tab that does
+   * (`follower`); the rest of the state is the shared connection's, as the leader sees it. Absent without sharing,
+   * and where the browser cannot share (no Web Locks or BroadcastChannel: each tab then has its own connection).
+   */
+  readonly role?: ShareRole
 }
 
 /**
@@ -277,6 +297,15 @@ export interface ClientOptions {
   maxEventLength?: number
   /** Close the stream while the page is hidden and resume when it is visible again. @defaultValue false */
   pauseWhenHidden?: boolean
+  /**
+   * Share one connection between the tabs of this origin: `true` for the clients whose URL, `method`,
+   * `withCredentials`, `lastEventIdParam` and `transport` match (headers and body are not compared: name the group
+   * with a string key where they differ), or a string that names the group. One tab (the leader, elected with Web
+   * Locks) holds the connection and relays every event and its state to the others over a BroadcastChannel; when it
+   * closes, crashes, is frozen or disconnects, the next tab takes over from the last event id. Without Web Locks or
+   * BroadcastChannel each tab keeps its own connection. @defaultValue false
+   */
+  share?: boolean | string
 }
 
 /**

@@ -65,6 +65,19 @@ describe('lifecycle', () => {
     expect(client.state).not.toBe(connecting)
   })
 
+  test('a sharing transport sets the state as it is; one of an older attempt is ignored', () => {
+    const { fake, client, rec } = setup()
+    client.connect()
+    const first = fake.last
+    const shared = { status: 'reconnecting', attempt: 3, delayMs: 250, transport: 'fetch', role: 'follower' } as const
+    first.handlers.onOpen({ type: 'share', state: shared })
+    expect(client.state).toBe(shared)
+    client.disconnect()
+    first.handlers.onOpen({ type: 'share', state: { status: 'open', attempt: 0, role: 'follower' } })
+    expect(client.state.status).toBe('closed')
+    expect(rec.states().map((entry) => entry.status)).toEqual(['idle', 'connecting', 'reconnecting', 'closed'])
+  })
+
   test('subscribe calls back at once and unsubscribe stops it', () => {
     const { fake, client } = setup()
     const seen: string[] = []

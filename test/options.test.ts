@@ -11,6 +11,8 @@ test.each([
   [{ retyr: {} }, /retyr: unknown option; did you mean "retry"\?/],
   [{ retry: { maxDelay: 5 } }, /retry\.maxDelay: unknown option; did you mean "retry\.maxDelayMs"\?/],
   [{ retry: { jitter: 2 } }, /retry\.jitter: expected a number from 0 to 1/],
+  [{ share: 1 }, /share: expected a boolean or a string \(the share key\), got 1/],
+  [{ share: {} }, /share: expected a boolean or a string/],
   [{ retry: { factor: 0.5 } }, /retry\.factor/],
   [{ retry: { initialDelayMs: 5000, maxDelayMs: 1000 } }, /retry\.maxDelayMs/],
   [{ retry: { maxAttempts: -1 } }, /retry\.maxAttempts/],
@@ -78,6 +80,9 @@ test('valid options pass', () => {
   expect(() => create({ transport: 'polyfill', method: 'GET', headers: {} })).not.toThrow()
   expect(() => create({ retry: 'transport' })).not.toThrow()
   expect(() => create({ retry: false })).not.toThrow()
+  expect(() => create({ share: true })).not.toThrow()
+  expect(() => create({ share: 'prices' })).not.toThrow()
+  expect(() => create({ share: false })).not.toThrow()
 })
 
 describe('the URL', () => {

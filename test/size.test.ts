@@ -49,6 +49,7 @@ test('every shipped bundle is within its budget, and one byte over fails the gat
     expect.stringContaining('core + bindings'),
     expect.stringContaining('lazy polyfill'),
     expect.stringContaining('lazy fetch'),
+    expect.stringContaining('lazy share'),
     expect.stringContaining('lazy second-look'),
     expect.stringContaining('script-tag file'),
   ])

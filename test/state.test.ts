@@ -31,6 +31,11 @@ describe('transition', () => {
     [at('closed'), { type: 'disconnect' }, 'same'],
     [at('connecting'), { type: 'transport', transport: 'polyfill' }, { status: 'connecting', transport: 'polyfill' }],
     [IDLE, { type: 'transport', transport: 'polyfill' }, 'same'],
+    [
+      at('connecting'),
+      { type: 'share', state: { status: 'reconnecting', attempt: 2, delayMs: 400, error, role: 'follower' } },
+      { status: 'reconnecting', attempt: 2, delayMs: 400, error, role: 'follower' },
+    ],
   ]
 
   test.each(table)('%o + %o', (state, event, expected) => {
@@ -40,6 +45,11 @@ describe('transition', () => {
       expect(next).not.toBe(state)
       expect(next).toMatchObject(expected)
     }
+  })
+
+  test('a shared state is taken as it is, the same object', () => {
+    const shared: ConnectionState = { status: 'open', attempt: 0, transport: 'native', role: 'leader' }
+    expect(transition(at('connecting'), { type: 'share', state: shared })).toBe(shared)
   })
 
   test('keeps the transport across transitions', () => {

@@ -1,4 +1,5 @@
-// The ssekit demo dashboard: two widgets, each with its own client. A plain ES module, no build step.
+// The ssekit demo dashboard: two widgets, each with its own client, shared between the tabs of this origin
+// (`share: true`): one tab streams each widget and relays it to the others. A plain ES module, no build step.
 // Served by the demo server, which also serves the built package under /dist/.
 import { bindButton, bindStatus, createClient, version } from '/dist/index.js'
 
@@ -12,6 +13,12 @@ const statusClassNames = {
   open: 'is-open',
   reconnecting: 'is-reconnecting',
   closed: 'is-closed',
+}
+
+// `state.role` of a shared client; absent while it is not connected, and where the browser cannot share.
+const roleTexts = {
+  leader: 'This tab streams it for all your tabs',
+  follower: 'Shared: another tab streams it',
 }
 
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`)
@@ -33,6 +40,10 @@ function setUpWidget(name, client, eventType, format) {
 
   bindButton(client, part('button'))
   bindStatus(client, part('status'), { classNames: statusClassNames })
+  const role = part('role')
+  client.subscribe((state) => {
+    role.textContent = roleTexts[state.role] || (state.status === 'open' ? 'Own connection (no sharing here)' : '')
+  })
 
   client.on(eventType, (data, meta) => {
     const id = meta.lastEventId
@@ -86,8 +97,8 @@ function logEntry(id, text, isDuplicate) {
 }
 
 const clients = {
-  date: createClient('/stream/date', { decode: 'json' }),
-  tick: createClient('/stream/tick', { decode: 'json' }),
+  date: createClient('/stream/date', { decode: 'json', share: true }),
+  tick: createClient('/stream/tick', { decode: 'json', share: true }),
 }
 
 // `date` data is an ISO date string; `tick` data is `{n, at}`.

@@ -1,4 +1,5 @@
 import type { SsekitError } from '../errors'
+import type { StateEvent } from '../state'
 import type { BodyOption, TransportKind } from '../types'
 
 /** One request a transport makes. @internal */
@@ -37,8 +38,11 @@ export interface Channel {
 
 /** What a transport reports back. @internal */
 export interface TransportHandlers {
-  /** The response was accepted: status 200 and `text/event-stream`. */
-  onOpen(): void
+  /**
+   * The response was accepted: status 200 and `text/event-stream`. A sharing transport (src/share/) passes a
+   * `share` event instead, each time the state of the connection it shares changes.
+   */
+  onOpen(shared?: StateEvent): void
   /**
    * A server event of a type that was `listen`ed to: its channel, its data, the connection's last event id
    * buffer as the event carries it, and the stream's origin where the transport knows it. Plain arguments rather

@@ -119,6 +119,51 @@ describe('the demo dashboard', () => {
     expect(await textOf('date-received')).toBe(received)
   }, 30_000)
 
+  test('eight tabs of the dashboard: one stream per widget, one tab leads each, the bindings work in every tab', async () => {
+    const context = await browser.browser.newContext()
+    const tabs: Page[] = []
+    for (let index = 0; index < 8; index++) {
+      const tab = await browser.newPage(context)
+      await tab.goto(server.url + '/?autoconnect=1')
+      tabs.push(tab)
+    }
+    const text = (tab: Page, id: string) => tab.locator(`[data-testid="${id}"]`).textContent()
+    for (const tab of tabs) {
+      for (const widget of ['date', 'tick']) {
+        await tab.waitForFunction(
+          (widget) =>
+            /Connection open!/.test(document.querySelector(`[data-testid="${widget}-status"]`)?.textContent ?? ''),
+          widget,
+          { timeout: WAIT_MS },
+        )
+      }
+    }
+    await waitFor(
+      () => server.server.channels.date.clients === 1 && server.server.channels.tick.clients === 1,
+      WAIT_MS,
+      'one stream per widget',
+    )
+    for (const widget of ['date', 'tick']) {
+      const roles = await Promise.all(tabs.map((tab) => text(tab, widget + '-role')))
+      expect(roles.filter((role) => role === 'This tab streams it for all your tabs')).toHaveLength(1)
+      expect(roles.filter((role) => role === 'Shared: another tab streams it')).toHaveLength(7)
+    }
+    for (const tab of tabs) expect(await text(tab, 'date-button')).toBe('Disconnect')
+    // A follower's button disconnects that tab only.
+    const follower =
+      tabs[(await Promise.all(tabs.map((tab) => text(tab, 'date-role')))).indexOf('Shared: another tab streams it')]
+    await follower.locator('[data-testid="date-button"]').click()
+    await follower.waitForFunction(
+      () => document.querySelector('[data-testid="date-status"]')?.textContent === 'Connection closed!',
+      undefined,
+      { timeout: WAIT_MS },
+    )
+    expect(await text(follower, 'date-role')).toBe('')
+    expect(server.server.channels.date.clients).toBe(1)
+    for (const tab of tabs) expect(browser.problems(tab)).toEqual({ consoleErrors: [], pageErrors: [] })
+    await context.close()
+  }, 60_000)
+
   test('the legacy page connects through the polyfill and shows a date', async () => {
     page = await browser.newPage()
     await removeEventSource(page)

@@ -15,6 +15,7 @@ export interface StateEntry {
   delayMs?: number
   code?: string
   httpStatus?: number
+  role?: 'leader' | 'follower'
 }
 
 /** A server event, as recorder.js writes it. */
@@ -30,6 +31,7 @@ export type LogEntry = StateEntry | EventEntry
 /** A client library in the page: the ESM module or the `SseKit` global. */
 interface PageClient {
   readonly state: { status: string; transport?: TransportKind }
+  connect(): void
   disconnect(): void
 }
 

@@ -91,6 +91,28 @@ describe('dist/ssekit.legacy.min.js by a script tag', () => {
     expect(browser.problems(page)).toEqual({ consoleErrors: [], pageErrors: [] })
   }, 30_000)
 
+  test('share: true is accepted, and each tab keeps its own connection, with no role (this file does not share)', async () => {
+    const context = await browser.browser.newContext()
+    const tabs: Page[] = []
+    const before = server.requestsTo('/stream/date').length
+    for (let index = 0; index < 2; index++) {
+      const tab = await browser.newPage(context)
+      await tab.goto(server.url + '/pages/blank.html')
+      await tab.addScriptTag({ url: '/dist/ssekit.legacy.min.js' })
+      await tab.addScriptTag({ url: '/pages/recorder.js' })
+      await startClient(tab, '/stream/date', { decode: 'json', share: true }, ['date'])
+      await waitForEvents(tab, 2)
+      tabs.push(tab)
+    }
+    expect(server.requestsTo('/stream/date').length - before).toBe(2)
+    for (const tab of tabs) {
+      expect(statesOf(await readLog(tab)).filter((state) => state.role)).toEqual([])
+      expect(await clientState(tab)).toEqual({ status: 'open', transport: 'native' })
+      expect(browser.problems(tab)).toEqual({ consoleErrors: [], pageErrors: [] })
+    }
+    await context.close()
+  }, 30_000)
+
   test('uses the native EventSource where the browser has one', async () => {
     await openBlank(true)
     await page.addScriptTag({ url: '/dist/ssekit.legacy.min.js' })

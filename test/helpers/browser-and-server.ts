@@ -3,14 +3,22 @@
  * together; when either fails (no Chromium, say), the other is shut down before the error is thrown, so the
  * test file fails at once instead of keeping jest alive on an open server.
  */
-import { launchBrowser, type TestBrowser } from './browser'
+import { launchBrowser, type LaunchOptions, type TestBrowser } from './browser'
 import { startTestServer, type TestServer } from './test-server'
 
 /** Chromium and a server started with `startTestServer(...serverArgs)`, both or neither. */
 export async function startBrowserAndServer(
   ...serverArgs: Parameters<typeof startTestServer>
 ): Promise<[TestBrowser, TestServer]> {
-  const [browser, server] = await Promise.allSettled([launchBrowser(), startTestServer(...serverArgs)])
+  return startBrowserWithServer({}, ...serverArgs)
+}
+
+/** The same, with Chromium launched with `launch`. */
+export async function startBrowserWithServer(
+  launch: LaunchOptions,
+  ...serverArgs: Parameters<typeof startTestServer>
+): Promise<[TestBrowser, TestServer]> {
+  const [browser, server] = await Promise.allSettled([launchBrowser(launch), startTestServer(...serverArgs)])
   if (browser.status === 'fulfilled' && server.status === 'fulfilled') return [browser.value, server.value]
   if (browser.status === 'fulfilled') await browser.value.close()
   if (server.status === 'fulfilled') await server.value.dispose()

@@ -2,7 +2,7 @@
  * Headless Chromium for browser tests: Debian's build (or CHROMIUM_PATH) driven by playwright-core, with the
  * flags this machine needs, and every console error and uncaught page error collected per page.
  */
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 
 /** What went wrong inside one page, in order. */
 export interface PageProblems {
@@ -14,8 +14,11 @@ export interface PageProblems {
 
 export interface TestBrowser {
   browser: Browser
-  /** A page in its own fresh context; its problems are in {@link TestBrowser.problems}. */
-  newPage(): Promise<Page>
+  /**
+   * A page in its own fresh context, or a new tab of `context` (tabs of one context share Web Locks and
+   * BroadcastChannel, as the tabs of one profile do); its problems are in {@link TestBrowser.problems}.
+   */
+  newPage(context?: BrowserContext): Promise<Page>
   /** The console and page errors seen so far in a page made by `newPage()`. */
   problems(page: Page): PageProblems
   close(): Promise<void>
@@ -32,20 +35,26 @@ const FLAGS = [
   '--disable-dev-shm-usage',
 ]
 
+/** How to launch. */
+export interface LaunchOptions {
+  /** Keep the back/forward cache on (playwright turns it off by default). */
+  backForwardCache?: boolean
+}
+
 /** Launches headless Chromium; playwright gives it a fresh temporary profile. */
-export async function launchBrowser(): Promise<TestBrowser> {
+export async function launchBrowser(options: LaunchOptions = {}): Promise<TestBrowser> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: FLAGS,
+    ignoreDefaultArgs: options.backForwardCache ? ['--disable-back-forward-cache'] : undefined,
     headless: true,
     timeout: 15_000,
   })
   const seen = new WeakMap<Page, PageProblems>()
   return {
     browser,
-    async newPage() {
-      const context = await browser.newContext()
-      const page = await context.newPage()
+    async newPage(context?: BrowserContext) {
+      const page = await (context ?? (await browser.newContext())).newPage()
       const problems: PageProblems = { consoleErrors: [], pageErrors: [] }
       page.on('console', (message) => {
         if (message.type() === 'error') problems.consoleErrors.push(message.text())

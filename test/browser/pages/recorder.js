@@ -7,6 +7,7 @@
   function stateEntry(state) {
     var entry = { kind: 'state', status: state.status, attempt: state.attempt, transport: state.transport }
     if (state.delayMs !== undefined) entry.delayMs = state.delayMs
+    if (state.role) entry.role = state.role
     if (state.error) {
       entry.code = state.error.code
       if (state.error.status !== undefined) entry.httpStatus = state.error.status

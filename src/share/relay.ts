@@ -1,0 +1,238 @@
+/**
+ * The sharing transport: each instance is one tab's membership of a share group, from the client's attempt to its
+ * `disconnect()` (or the page's going to the back/forward cache, or offline). It queues for the group's Web Lock;
+ * the tab that holds it (the leader) runs the real connection, as a client of its own with the same options, and
+ * posts every event and every change of state on the group's BroadcastChannel; the others (followers) deliver what
+ * they hear. The client over it shows the shared state as it is given (the `share` event), with `role`.
+ *
+ * Handover: [spec] Web Locks: a lock is released when its holder's document goes away (closed, navigated, crashed,
+ * discarded), and the next request in the queue is granted. The new leader connects from the group's last event id,
+ * which every member learns from each message, so the server replays what fell in between and no tab misses or
+ * repeats an event (the client's dedupe window drops what a tab already has). A leader frozen by the browser steps
+ * down on `freeze` and queues again on `resume`; one that is stuck without being frozen (a long task) is stolen from
+ * (`steal`) by a follower that heard nothing for `heartbeatTimeoutMs`, and steps down as soon as it runs again.
+ */
+import type { TransportSource } from '../client'
+import type { Channel, TransportFactory, TransportHandlers, TransportRequest } from '../transports/types'
+import type { Client, ClientOptions, ConnectionState } from '../types'
+import { shareKey } from './key'
+import type { CreateClient, SharePlatform } from './platform'
+import { fromWire, groupName, TAG, toWire, type Message } from './protocol'
+
+/**
+ * Wraps a real transport factory in the sharing transport.
+ * @param real - the transport the leader connects with
+ * @param create - creates the leader's client over `real`
+ * @param options - the client's options (the leader's client gets them all, but for `share` and `decode`)
+ * @param wanted - the `transport` option, part of the default share key
+ * @param platform - where Web Locks, BroadcastChannel and the page are: the global object
+ * @internal
+ */
+export function shareTransport(
+  real: TransportFactory,
+  create: CreateClient,
+  options: ClientOptions,
+  wanted: string,
+  platform: SharePlatform,
+): TransportFactory {
+  const { heartbeatTimeoutMs = 45000 } = options
+  const beatMs = heartbeatTimeoutMs / 4
+  const source: TransportSource = { native: () => real, lazy: (_wanted, done) => done(real) }
+  const factory = (request: TransportRequest, handlers: TransportHandlers) => {
+    const { locks } = platform.navigator
+    const page = platform.document
+    const name = groupName(shareKey(options.share, request, wanted))
+    const channel = new platform.BroadcastChannel(name)
+    // This tab's handlers by type, and every type the group listens to (this tab's and those it heard of).
+    const mine: Record<string, Channel> = Object.create(null)
+    const types: Record<string, boolean> = Object.create(null)
+    let closed = false
+    // The leader's term as this tab knows it; this tab's own while it leads.
+    let term = 0
+    let groupId = ''
+    let shown = ''
+    // The lock request now queued or held, the client of a leader, and the release of its lock.
+    let request_: object | undefined
+    let leader: Client | undefined
+    let release = (): void => undefined
+    let abort = (): void => undefined
+    let heard = true
+    let quiet = 0
+    // Whether no event came yet on this leader's connection; whether the shared connection ended for good.
+    let fresh = false
+    let ended = false
+
+    const post = (message: Message) => channel.postMessage(message)
+    // The origin is left to the client, which takes the stream URL's (a redirect to another origin is not seen).
+    const deliver = (type: string, data: string, id: string) => {
+      const to = mine[type]
+      if (to) handlers.onMessage(to, data, id, undefined)
+    }
+
+    /** Shows a state of the shared connection in this tab; one that ended it ends this tab's attempt. */
+    function show(state: ConnectionState): void {
+      if (state.status !== 'closed') return handlers.onOpen({ type: 'share', state })
+      ended = true
+      if (state.error) handlers.onError(state.error, false)
+    }
+
+    function publish(state: ConnectionState): void {
+      post([TAG, 'state', term, groupId, Object.keys(types), toWire(state)])
+    }
+
+    function listenAs(client: Client, type: string): void {
+      client.on(type, (data, meta) => {
+        // The event the group resumed from, replayed (or one without an id just after it, which carries that id):
+        // every tab has it. The client drops it at the start of its own connection, but a follower cannot see when
+        // a new leader's connection starts.
+        const again = fresh && meta.lastEventId === groupId
+        fresh = false
+        if (leader !== client || again) return
+        groupId = meta.lastEventId
+        post([TAG, 'event', term, groupId, type, meta.raw])
+        deliver(type, meta.raw, groupId)
+      })
+    }
+
+    function addType(type: string): boolean {
+      const added = !types[type]
+      types[type] = true
+      if (added && leader) listenAs(leader, type)
+      return added
+    }
+
+    /** Lock granted: lead until the lock is stolen, the page freezes, or the tab leaves. */
+    function lead(ticket: object): Promise<void> | void {
+      // A request that is no longer the current one (the tab left or stole since): released at once.
+      if (ticket !== request_) return
+      term = Math.floor(term) + 1 + Math.random()
+      groupId = groupId || request.lastEventId
+      const client = create(source, request.url, { ...options, share: false, decode: undefined, lastEventId: groupId })
+      leader = client
+      fresh = true
+      shown = ''
+      for (const type in types) listenAs(client, type)
+      client.subscribe((state) => {
+        if (leader !== client || state.status === 'idle') return
+        publish(state)
+        show({ ...state, role: 'leader' })
+      })
+      client.connect()
+      return new Promise((resolve) => (release = resolve))
+    }
+
+    function stepDown(): void {
+      const client = leader
+      leader = undefined
+      if (client) client.disconnect()
+      // After a failure that ended the connection, the lock is kept a moment, so that the followers hear of it and
+      // leave rather than take over and fail again.
+      if (ended) setTimeout(release, 1000)
+      else release()
+    }
+
+    /** Queues for the lock, or takes it from a leader that seems stuck (`steal`). */
+    function join(steal?: boolean): void {
+      if (closed || leader) return
+      abort()
+      const ticket = {}
+      request_ = ticket
+      const controller = new AbortController()
+      abort = () => controller.abort()
+      heard = true
+      quiet = 0
+      // [spec] Web Locks: a request with `signal` cannot also `steal`; a stolen lock's request rejects (AbortError).
+      locks
+        .request(name, steal ? { steal } : { signal: controller.signal }, () => lead(ticket))
+        .catch(() => {
+          // Stolen while leading (an aborted request rejects too, but it is no longer the current one).
+          if (leader && ticket === request_) {
+            stepDown()
+            join()
+          }
+        })
+      post([TAG, 'hello', Object.keys(mine)])
+    }
+
+    function leave(): void {
+      request_ = undefined
+      abort()
+      stepDown()
+    }
+
+    channel.onmessage = ({ data }) => {
+      const message = data as Message
+      if (!message || message[0] !== TAG) return
+      if (message[1] === 'hello') {
+        message[2].forEach(addType)
+        if (leader) publish(leader.state)
+        return
+      }
+      // From a leader: an older one (stolen from while it was stuck) is not heard; a leader that hears of a newer
+      // one steps down.
+      if (message[2] < term) return
+      if (leader) {
+        stepDown()
+        join()
+      }
+      term = message[2]
+      groupId = message[3]
+      heard = true
+      if (message[1] === 'event') return deliver(message[4], message[5], groupId)
+      message[4].forEach(addType)
+      // The leader's heartbeat repeats its state: shown once.
+      const seen = JSON.stringify(message[5])
+      if (seen !== shown) show(fromWire(message[5], 'follower'))
+      shown = seen
+    }
+
+    // The client's own stall watchdog would count a quiet leader as a dead stream: the leader's client watches the
+    // stream, and this timer watches the leader. The leader's heartbeat is its state, four times per timeout.
+    const timer = beatMs
+      ? setInterval(() => {
+          request.onActivity()
+          if (leader) return publish(leader.state)
+          quiet = heard ? 0 : quiet + 1
+          heard = false
+          if (quiet < 4) return
+          quiet = 0
+          // One follower steals at a time: [spec] with `ifAvailable`, a held lock is not waited for (the callback
+          // gets null). It is held until the others have heard of the new leader.
+          locks.request(
+            name + ' steal',
+            { ifAvailable: true },
+            (lock) => lock && !heard && (join(true), new Promise((done) => setTimeout(done, 2 * beatMs))),
+          )
+        }, beatMs)
+      : undefined
+
+    // A frozen page runs nothing: it must not hold the lock, nor be next in the queue.
+    const rejoin = () => join()
+    if (page) {
+      page.addEventListener('freeze', leave)
+      page.addEventListener('resume', rejoin)
+    }
+
+    // Not before the client has the transport and has listened to its types: a callback from inside this factory
+    // call would reach a client that cannot yet close it.
+    setTimeout(rejoin)
+
+    return {
+      listen(channel: Channel) {
+        mine[channel.type] = channel
+        if (addType(channel.type) && request_ && !leader) post([TAG, 'hello', [channel.type]])
+      },
+      close() {
+        leave()
+        closed = true
+        clearInterval(timer)
+        channel.close()
+        if (page) {
+          page.removeEventListener('freeze', leave)
+          page.removeEventListener('resume', rejoin)
+        }
+      },
+    }
+  }
+  return Object.assign(factory, { kind: real.kind })
+}

@@ -1,0 +1,147 @@
+/**
+ * Fakes of Web Locks and BroadcastChannel for the unit tests of sharing (src/share/), with just the behaviour the
+ * election and the relay rely on: exclusive locks granted in request order, `steal`, `signal`, a lock held until
+ * its callback's promise settles; messages structured-cloned and delivered by a timer, in order, to every other
+ * channel of the same name. `mute` cuts one channel off, as a tab stuck in a long task would be.
+ */
+import type { ChannelLike, LocksLike, SharePage, SharePlatform } from '../../src/share/platform'
+import type { Message } from '../../src/share/protocol'
+
+interface Held {
+  reject(error: Error): void
+}
+
+interface Pending {
+  name: string
+  grant(): void
+  reject(error: Error): void
+}
+
+/** Every lock and channel of one "origin". */
+export function createSharePlatform() {
+  const held = new Map<string, Held>()
+  const queue: Pending[] = []
+  const channels = new Set<FakeChannel>()
+  const muted = new Set<FakeChannel>()
+  /** Every message posted, in order, with the channel it came from. */
+  const posted: Array<{ from: FakeChannel; message: Message }> = []
+
+  const abortError = (message: string) => Object.assign(new Error(message), { name: 'AbortError' })
+
+  function grantNext(name: string): void {
+    if (held.has(name)) return
+    const next = queue.find((request) => request.name === name)
+    if (!next) return
+    queue.splice(queue.indexOf(next), 1)
+    next.grant()
+  }
+
+  const locks: LocksLike = {
+    request(name, options, granted) {
+      return new Promise((resolve, reject) => {
+        const grant = () => {
+          let broken = false
+          held.set(name, {
+            reject: (error) => {
+              broken = true
+              reject(error)
+            },
+          })
+          Promise.resolve()
+            .then(() => granted({ name }))
+            .then(
+              (value) => !broken && resolve(value),
+              (error) => !broken && reject(error),
+            )
+            .finally(() => {
+              if (broken) return
+              held.delete(name)
+              grantNext(name)
+            })
+        }
+        if (options.ifAvailable && (held.has(name) || queue.some((request) => request.name === name))) {
+          return Promise.resolve()
+            .then(() => granted(null))
+            .then(resolve, reject)
+        }
+        if (options.steal) {
+          const current = held.get(name)
+          held.delete(name)
+          if (current) current.reject(abortError('stolen'))
+          return grant()
+        }
+        const pending: Pending = { name, grant, reject }
+        queue.push(pending)
+        options.signal?.addEventListener('abort', () => {
+          const at = queue.indexOf(pending)
+          if (at < 0) return
+          queue.splice(at, 1)
+          reject(abortError('aborted'))
+        })
+        grantNext(name)
+      })
+    },
+  }
+
+  class FakeChannel implements ChannelLike {
+    onmessage: ((event: { data: unknown }) => void) | null = null
+    closed = false
+    constructor(readonly name: string) {
+      channels.add(this)
+    }
+    postMessage(message: Message): void {
+      if (this.closed) throw new Error('InvalidStateError: the channel is closed')
+      posted.push({ from: this, message })
+      if (muted.has(this)) return
+      const data = structuredClone(message)
+      for (const other of channels) {
+        if (other === this || other.name !== this.name) continue
+        setTimeout(() => !other.closed && !muted.has(other) && other.onmessage && other.onmessage({ data }), 0)
+      }
+    }
+    close(): void {
+      this.closed = true
+      channels.delete(this)
+    }
+  }
+
+  return {
+    navigator: { locks },
+    BroadcastChannel: FakeChannel,
+    posted,
+    /** Whether a lock of this name is held. */
+    isHeld: (name: string) => held.has(name),
+    /** The open channels. */
+    channels,
+    /** Cuts a channel off (both ways) or lets it talk again. */
+    mute: (channel: ChannelLike, on = true) =>
+      on ? muted.add(channel as FakeChannel) : muted.delete(channel as FakeChannel),
+    /** Posts a raw message on a channel name, as another script of the origin could. */
+    inject(name: string, data: unknown): void {
+      for (const other of channels) {
+        if (other.name === name) setTimeout(() => other.onmessage && other.onmessage({ data }), 0)
+      }
+    },
+  }
+}
+
+/** A page whose `freeze` and `resume` the test fires. */
+export function createFakePage(): SharePage & { fire(type: string): void; count(): number } {
+  const listeners = new Map<string, Set<() => void>>()
+  return {
+    addEventListener(type, listener) {
+      if (!listeners.has(type)) listeners.set(type, new Set())
+      listeners.get(type)?.add(listener)
+    },
+    removeEventListener(type, listener) {
+      listeners.get(type)?.delete(listener)
+    },
+    fire(type) {
+      for (const listener of [...(listeners.get(type) ?? [])]) listener()
+    },
+    count: () => [...listeners.values()].reduce((sum, set) => sum + set.size, 0),
+  }
+}
+
+export type FakeSharePlatform = ReturnType<typeof createSharePlatform>
+export type { SharePlatform }
