@@ -47,14 +47,18 @@ function open(request: TransportRequest, handlers: TransportHandlers): Transport
     if (controller) controller.abort()
     controller = undefined
     handlers.onError(error, reconnecting)
-    // [spec] "Wait a delay equal to the reconnection time of the event source", then fetch again.
-    if (reconnecting && !closed) timer = setTimeout(connect, delayMs)
+    // [spec] "Wait a delay equal to the reconnection time of the event source", then fetch again, the last event ID
+    // buffer starting from the last event ID string. (The first request starts from an empty buffer, as a new
+    // EventSource does: an event with no id of its own is then not mistaken for a replay of the id resumed from.)
+    if (reconnecting && !closed) {
+      parser.reset()
+      timer = setTimeout(connect, delayMs)
+    }
   }
 
   function connect(): void {
     const current = new AbortController()
     controller = current
-    parser.reset()
     const lastEventId = parser.lastEventId()
     const headers: Record<string, string> = { Accept: 'text/event-stream', ...request.headers }
     // [spec] "If the event source's last event ID string is not the empty string, set (`Last-Event-ID`, last

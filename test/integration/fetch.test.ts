@@ -53,8 +53,16 @@ function manyLines(_req: IncomingMessage, res: ServerResponse): void {
   res.write(('data: ' + 'x'.repeat(1000) + '\n').repeat(2000))
 }
 
+/** The first request gets an event with `id: 5` and the stream ends; every later one an event with no `id`. */
+let idThenNoneRequests = 0
+function idThenNone(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' })
+  if (++idThenNoneRequests === 1) res.end('id: 5\ndata: first\n\n')
+  else res.write('data: second\n\n')
+}
+
 beforeAll(async () => {
-  const routes = { ...createFaults().routes, '/echo': echo, '/many-lines': manyLines }
+  const routes = { ...createFaults().routes, '/echo': echo, '/many-lines': manyLines, '/id-then-none': idThenNone }
   server = await startTestServer({ routes }, { needsBuild: false })
 })
 afterEach(() => started.splice(0).forEach((client) => client.disconnect()))
@@ -180,4 +188,14 @@ describe("retry: 'transport'", () => {
     expect(requestsWith('fspec')).toHaveLength(1)
     expect(run.client.state.error).toMatchObject({ code: 'http-status', status: 503 })
   })
+})
+
+test('after a reconnection, an event with no id of its own is delivered, not taken for a replay of the last one', async () => {
+  const run = start('/id-then-none')
+  await waitFor(() => run.events().length >= 2, 5000, 'both events')
+  // [spec] A new connection starts with an empty last event ID buffer: the event carries the id resumed from.
+  expect(run.events()).toEqual([
+    { type: 'message', data: 'first', id: '5' },
+    { type: 'message', data: 'second', id: '5' },
+  ])
 })
