@@ -4,7 +4,7 @@
  * the transport (there is no EventSource), and a handler that throws, with no `onError`, is printed and does not
  * end the process. The child talks to a server of its own, so nothing here waits on this process's event loop.
  */
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 
@@ -45,3 +45,18 @@ test('a handler that throws in Node is printed with its event type and cause, an
   expect(stderr).toMatch(/SsekitError: A handler of "date" events threw/)
   expect(stderr).toMatch(/a bug in the first handler call/)
 }, 15_000)
+
+test('in Node, `ssekit` is the build with the full messages: a relative URL says what to do', () => {
+  // The package imports itself by name, through its `exports`: the `node` condition picks the development build,
+  // since bytes do not matter there and a server log is where the long messages help.
+  const code = `
+    const { createClient } = await import('ssekit')
+    try { createClient('/stream/date').connect() } catch (error) { console.log(String(error), error.code) }
+    try { createClient('http://127.0.0.1/s', { retyr: {} }) } catch (error) { console.log(String(error)) }
+  `
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, encoding: 'utf8' })
+  expect(output.trim().split('\n')).toEqual([
+    'SsekitError: Invalid option url: "/stream/date" is relative: pass an absolute URL bad-option',
+    'SsekitError: Invalid option retyr: unknown option; did you mean "retry"?',
+  ])
+})
