@@ -29,6 +29,8 @@ export function createSeenIds(size: number, maxChars: number): SeenIds {
         const oldest = ring[head]
         delete table[oldest]
         chars -= oldest.length
+        // Let go of the id itself too: its slot is written again only when the ring comes round.
+        ring[head] = ''
         head = (head + 1) % size
         count--
       }

@@ -92,7 +92,7 @@ function reconnectingText(state: ConnectionState): string {
   const details: string[] = []
   if (state.attempt > 0) details.push(`attempt ${state.attempt}`)
   if (state.delayMs !== undefined) details.push(`next in ${formatDelay(state.delayMs)}`)
-  const suffix = details.length > 0 ? ` (${details.join(', ')})` : ''
+  const suffix = details.length ? ` (${details.join(', ')})` : ''
   return `Attempting to reconnect!${suffix}`
 }
 
