@@ -16,6 +16,10 @@ loopDelay.enable()
 
 const sse = createServer({
   intervalMs,
+  // Every bench client comes from 127.0.0.1: the per-address limit (50 by default) would refuse all but the first
+  // few, so both limits are set above the 1,000 clients of a full run.
+  maxClients: 2000,
+  maxClientsPerAddress: 2000,
   routes: {
     '/bench/memory': (req, res) => {
       for (let i = 0; i < 3; i++) globalThis.gc()
