@@ -18,7 +18,7 @@
  */
 import { text, toDecoder } from './decode'
 import { DEV } from './dev'
-import { SsekitError } from './errors'
+import { type ErrorCode, SsekitError, requestError } from './errors'
 import { getGlobal } from './global'
 import { isOffline, watchLifecycle } from './lifecycle'
 import { checkFunction, checkHeaders, fail, validateOptions } from './options'
@@ -107,12 +107,14 @@ export function createClientWith<Events extends EventMap>(
   const seen = createSeenIds(DEDUPE_WINDOW, DEDUPE_CHARS)
 
   const watchdog = createWatchdog(heartbeatTimeoutMs, () =>
-    failed(
-      new SsekitError('Nothing arrived for ' + heartbeatTimeoutMs + ' ms: GET ' + url, { code: 'stalled', url }),
-      false,
-    ),
+    failed(problem('stalled', DEV && 'Nothing arrived for ' + heartbeatTimeoutMs + ' ms'), false),
   )
   const touch = watchdog.touch
+
+  /** An error of this client's request; `what` is the development build's words for it. */
+  function problem(code: ErrorCode, what: string | false, cause?: unknown): SsekitError {
+    return requestError(code, what, url, cause, method)
+  }
 
   /**
    * Tells every subscriber of a change. A listener that throws is reported and the others still run; one that
@@ -166,13 +168,7 @@ export function createClientWith<Events extends EventMap>(
 
   function deliver(from: TypeChannel, raw: string, id: string, messageOrigin: string | undefined): void {
     if (raw.length > maxEventLength) {
-      return failed(
-        new SsekitError('An event longer than ' + maxEventLength + ' characters: GET ' + url, {
-          code: 'too-large',
-          url,
-        }),
-        false,
-      )
+      return failed(problem('too-large', DEV && 'An event longer than ' + maxEventLength + ' characters'), false)
     }
     if (from === ping || !isNew(id)) return
     const { type, list } = from
@@ -184,9 +180,9 @@ export function createClientWith<Events extends EventMap>(
       try {
         data = (isLost ? json : decode)(raw, type)
       } catch (cause) {
-        const preview = raw.length > PREVIEW ? raw.slice(0, PREVIEW) + '…' : raw
+        const preview = DEV && (raw.length > PREVIEW ? raw.slice(0, PREVIEW) + '…' : raw)
         return report(
-          new SsekitError('Could not decode "' + type + '" event data: ' + preview, { code: 'decode', url, cause }),
+          problem('decode', DEV && 'Could not decode "' + type + '" event data ' + JSON.stringify(preview), cause),
         )
       }
     }
@@ -208,8 +204,13 @@ export function createClientWith<Events extends EventMap>(
     try {
       ;(callback as (value: unknown, meta?: MessageMeta) => void)(value, meta)
     } catch (cause) {
-      const what = meta ? 'A handler of "' + meta.type + '" events' : 'A state listener'
-      report(new SsekitError(what + ' threw', { code: 'handler', url, cause }))
+      report(
+        problem(
+          'handler',
+          DEV && (meta ? 'A handler of "' + meta.type + '" events' : 'A state listener') + ' threw',
+          cause,
+        ),
+      )
     }
   }
 
@@ -241,20 +242,17 @@ export function createClientWith<Events extends EventMap>(
     factory = chosen
     dispatch({ type: 'transport', transport: chosen.kind })
     let requestHeaders: Record<string, string> = {}
-    let problem: SsekitError | undefined
+    let refused: SsekitError | undefined
     try {
       if (headers && current === generation) {
         requestHeaders = checkHeaders(typeof headers === 'function' ? headers() : headers)
       }
     } catch (cause) {
-      problem =
-        cause instanceof SsekitError
-          ? cause
-          : new SsekitError('The headers function threw', { code: 'bad-option', url, cause })
+      refused = cause instanceof SsekitError ? cause : problem('bad-option', DEV && 'The headers function threw', cause)
     }
     // A subscriber or the headers function called disconnect() or connect(): this attempt is not to be made.
     if (current !== generation) return
-    if (problem) return failed(problem, false)
+    if (refused) return failed(refused, false)
     connectionId = ''
     watchdog.start()
     const active = () => current === generation
@@ -293,8 +291,7 @@ export function createClientWith<Events extends EventMap>(
       wanted,
       (loaded) => start(loaded, current),
       (cause) =>
-        current === generation &&
-        failed(new SsekitError('No transport: ' + cause, { code: 'unavailable', url, cause }), false),
+        current === generation && failed(problem('unavailable', DEV && 'No transport (' + cause + ')', cause), false),
       options,
     )
   }

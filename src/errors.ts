@@ -153,3 +153,24 @@ export const SsekitError = construct as unknown as SsekitErrorConstructor
 export function isSsekitError(value: unknown): value is SsekitError {
   return value instanceof SsekitError || (value instanceof Error && value.name === 'SsekitError' && 'code' in value)
 }
+
+/**
+ * The error of a request to the stream. Its message says what happened, then the request: the development build
+ * says it in words (`what`), the production build, which passes `false` there, by the code alone
+ * (`stalled: GET https://…`), and every detail is on the error either way.
+ * @param code - what failed
+ * @param what - the words of the development build: `DEV && '…'`
+ * @param url - the stream URL
+ * @param cause - the underlying error or event, if any
+ * @param method - the request's method
+ * @internal
+ */
+export function requestError(
+  code: ErrorCode,
+  what: string | false,
+  url: string,
+  cause?: unknown,
+  method = 'GET',
+): SsekitError {
+  return new SsekitError((what || code) + ': ' + method + ' ' + url, { code, url, cause })
+}

@@ -95,7 +95,10 @@ export function checkHeaders(headers: unknown): Record<string, string> {
   for (const name in map) {
     const value = map[name]
     if (!TOKEN.test(name) || typeof value !== 'string' || LINE_BREAK.test(value)) {
-      fail('headers', '"' + name + '": a header needs a token name and a string value without CR, LF or NUL')
+      fail(
+        'headers',
+        DEV ? '"' + name + '": a header needs a token name and a string value without CR, LF or NUL' : name,
+      )
     }
   }
   return map as Record<string, string>

@@ -9,7 +9,7 @@ import path from 'node:path'
 import vm from 'node:vm'
 
 const ROOT = path.resolve(__dirname, '..')
-type CreateClient = (url: string, options: unknown) => unknown
+type CreateClient = (url: string, options: unknown) => { subscribe(listener: () => void): unknown }
 /** What a build exports that these tests use. */
 interface Built {
   createClient: CreateClient
@@ -57,8 +57,8 @@ const CASES: Array<[options: unknown, lean: string, full: string]> = [
   [JSON.parse('{"constructor": 1}'), 'Invalid option constructor: unknown option', 'constructor: unknown option'],
   [
     { headers: { 'X Bad': 'a' } },
+    'Invalid option headers: X Bad',
     'Invalid option headers: "X Bad": a header needs a token name and a string value without CR, LF or NUL',
-    'a header needs a token name',
   ],
 ]
 
@@ -79,6 +79,17 @@ describe.each(BUILDS)('%s', (_name, isDev, load) => {
 
   test('accepts valid options', () => {
     expect(() => load().createClient('/s', { decode: 'json', retry: { maxRetryAfterMs: 60_000 } })).not.toThrow()
+  })
+
+  test('an error of the stream names the request: in words in development, by its code in production', () => {
+    const errors: Array<{ code: string; message: string }> = []
+    const client = load().createClient('http://127.0.0.1:9/s', { onError: (error: never) => errors.push(error) })
+    client.subscribe(() => {
+      throw new Error('from a listener')
+    })
+    expect(errors.map((error) => [error.code, error.message])).toEqual([
+      ['handler', (isDev ? 'A state listener threw' : 'handler') + ': GET http://127.0.0.1:9/s'],
+    ])
   })
 
   test('errors are named SsekitError: the instance, its constructor, String(error) and the stack', () => {

@@ -10,8 +10,9 @@ import path from 'node:path'
 
 const ROOT = path.resolve(__dirname, '..')
 
+// Through the package's own exports, as an app in Node imports it (the `node` condition: the development build).
 const script = `
-  const { createClient } = await import('./dist/index.js')
+  const { createClient } = await import('ssekit')
   const { createServer } = await import('./dist/server/index.js')
   const server = createServer({ intervalMs: 20, heartbeatMs: 0 })
   const base = await server.listen(0, '127.0.0.1')

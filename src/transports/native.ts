@@ -1,4 +1,5 @@
-import { SsekitError } from '../errors'
+import { DEV } from '../dev'
+import { requestError } from '../errors'
 import { getGlobal } from '../global'
 import { eventSourceFactory } from './event-source'
 import type { EventSourceLike, TransportFactory } from './types'
@@ -34,13 +35,9 @@ export function nativeTransport(EventSourceImpl?: EventSourceConstructor): Trans
     (event, request, source, report) => {
       const url = request.url
       if (source.readyState !== 2) {
-        return new SsekitError('Connection lost: GET ' + url, { code: 'network', url, cause: event })
+        return requestError('network', DEV && 'Connection lost', url, event)
       }
-      const failed = new SsekitError('EventSource refused the response: GET ' + url, {
-        code: 'failed',
-        url,
-        cause: event,
-      })
+      const failed = requestError('failed', DEV && 'EventSource refused the response', url, event)
       // Native hides why it refused the response: the second look (a chunk of its own) asks the server once more.
       // Without fetch it could not (and the script-tag file's inlined import would need a Promise): stay `failed`.
       // Under `retry: 'transport'` the client promises what the spec describes, and an EventSource sends no such
