@@ -1,6 +1,7 @@
 // Size rows of the contenders that `npm run size` does not list, measured the same way (scripts/size.mjs): what
-// an app ships to use ssekit-fetch (the core and the lazy fetch chunk, each its own request), and eventsource-client
-// bundled from its package as an app would bundle it (rollup + node-resolve + commonjs + terser, tree-shaken),
+// an app ships to use ssekit-fetch (the core and the lazy fetch chunk, each its own request), and eventsource-client,
+// reconnecting-eventsource and @microsoft/fetch-event-source (the size anchors of the field), each bundled from its
+// package as an app would bundle it (rollup + node-resolve + commonjs + terser, tree-shaken),
 // min, min+gzip (level 9) and min+brotli (quality 11). These rows have no budget: they are compared, not enforced.
 import commonjs from '@rollup/plugin-commonjs'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
@@ -27,6 +28,8 @@ async function bundlePackage(source) {
       commonjs(),
     ],
     preserveEntrySignatures: 'allow-extension',
+    // A package's own `this` at the top of a module (TypeScript's helpers) is rewritten to `undefined`, as it means.
+    onwarn: (warning, warn) => warning.code !== 'THIS_IS_UNDEFINED' && warn(warning),
   })
   const { output } = await build.generate({ format: 'es', plugins: [terser()] })
   await build.close()
@@ -48,6 +51,8 @@ export async function contenderSizes(rows) {
       ['files', 'min', 'gzip', 'brotli'].map((key) => [key, parts.reduce((n, part) => n + part[key], 0)]),
     )
   const client = await bundlePackage("export { createEventSource } from 'eventsource-client'")
+  const reconnecting = await bundlePackage("export { default } from 'reconnecting-eventsource'")
+  const microsoft = await bundlePackage("export { fetchEventSource } from '@microsoft/fetch-event-source'")
   return [
     {
       name: "contender `ssekit-fetch`: core + lazy fetch chunk (what `transport: 'fetch'` loads)",
@@ -56,6 +61,14 @@ export async function contenderSizes(rows) {
     {
       name: 'contender `eventsource-client`: `import { createEventSource }` (with eventsource-parser)',
       ...measure(client),
+    },
+    {
+      name: 'anchor `reconnecting-eventsource`: `import ReconnectingEventSource` (wraps native EventSource)',
+      ...measure(reconnecting),
+    },
+    {
+      name: 'anchor `@microsoft/fetch-event-source`: `import { fetchEventSource }` (fetch, parser included)',
+      ...measure(microsoft),
     },
   ]
 }
