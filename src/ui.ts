@@ -6,6 +6,7 @@
  * can never become markup. Binding an element again first removes its previous binding: handlers never pile up
  * (the seed dashboard added one click handler per reconnect).
  */
+import { isActive } from './state'
 import type { Client, ConnectionState, ConnectionStatus, EventMap, Unsubscribe } from './types'
 
 /**
@@ -75,11 +76,6 @@ export interface BindStatusOptions {
 
 const boundButtons = new WeakMap<Element, Unsubscribe>()
 const boundStatuses = new WeakMap<Element, Unsubscribe>()
-
-/** Whether a status means "not connected, not trying": the button then offers to connect. */
-function isStopped(status: ConnectionStatus): boolean {
-  return status === 'idle' || status === 'closed'
-}
 
 /** Formats a delay briefly: `500ms`, `1.5s`, `30s`. */
 function formatDelay(delayMs: number): string {
@@ -167,14 +163,14 @@ export function bindButton(client: BindableClient, button: HTMLElement, options:
   const connectText = options.connectText || 'Connect'
   const disconnectText = options.disconnectText || 'Disconnect'
   const onClick = (): void => {
-    if (isStopped(client.state.status)) client.connect()
+    if (!isActive(client.state)) client.connect()
     else client.disconnect()
   }
   const render = (state: ConnectionState): void => {
-    const isActive = !isStopped(state.status)
-    button.textContent = isActive ? disconnectText : connectText
+    const active = isActive(state)
+    button.textContent = active ? disconnectText : connectText
     button.setAttribute('data-status', state.status)
-    button.setAttribute('aria-pressed', String(isActive))
+    button.setAttribute('aria-pressed', String(active))
     if (options.classNames) swapClasses(button, options.classNames, state.status)
   }
   const unbind = bind(boundButtons, button, client, render, () => button.removeEventListener('click', onClick))
