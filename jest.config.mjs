@@ -25,19 +25,23 @@ const common = {
   moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],
 }
 
+const unit = [
+  '<rootDir>/test/*.test.ts?(x)',
+  '<rootDir>/test/transports/**/*.test.ts',
+  '<rootDir>/test/share/**/*.test.ts',
+]
+const integration = ['<rootDir>/test/integration/**/*.test.ts']
+// The production build's `src/dev.ts` (rollup.config.mjs puts `DEV = false` in): the unit and integration tests run
+// on the sources twice, as development and as production, so that nothing but the words of a message differs.
+const production = { '^(\\.{1,2}/)+(src/)?dev$': '<rootDir>/test/helpers/production-build.ts' }
+
 export default {
   projects: [
-    {
-      ...common,
-      displayName: 'unit',
-      testMatch: [
-        '<rootDir>/test/*.test.ts?(x)',
-        '<rootDir>/test/transports/**/*.test.ts',
-        '<rootDir>/test/share/**/*.test.ts',
-      ],
-    },
+    { ...common, displayName: 'unit', testMatch: unit },
+    { ...common, displayName: 'unit (production)', testMatch: unit, moduleNameMapper: production },
     { ...common, displayName: 'server', testMatch: ['<rootDir>/test/server/**/*.test.ts'], testEnvironment: 'node' },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    { ...common, displayName: 'integration', testMatch: integration },
+    { ...common, displayName: 'integration (production)', testMatch: integration, moduleNameMapper: production },
     { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'], testEnvironment: 'node' },
   ],
 }

@@ -1,5 +1,6 @@
 /** @jest-environment node */
 import { createClientWith } from '../src/client'
+import { DEV } from '../src/dev'
 import type { ClientOptions } from '../src/types'
 import { createFakeTransport } from './helpers/fake-transport'
 
@@ -7,49 +8,66 @@ const create = (options: unknown, url: unknown = '/s') =>
   createClientWith(createFakeTransport().source, url as string, options as ClientOptions)
 
 test.each([
-  [{ transport: 'websocket' }, /transport: expected "auto", "native", "fetch" or "polyfill"/],
-  [{ retyr: {} }, /retyr: unknown option; did you mean "retry"\?/],
-  [{ retry: { maxDelay: 5 } }, /retry\.maxDelay: unknown option; did you mean "retry\.maxDelayMs"\?/],
-  [{ retry: { jitter: 2 } }, /retry\.jitter: expected a number from 0 to 1/],
-  [{ share: 1 }, /share: expected a boolean or a string \(the share key\), got 1/],
-  [{ share: {} }, /share: expected a boolean or a string/],
-  [{ retry: { factor: 0.5 } }, /retry\.factor/],
-  [{ retry: { initialDelayMs: 5000, maxDelayMs: 1000 } }, /retry\.maxDelayMs/],
-  [{ retry: { maxAttempts: -1 } }, /retry\.maxAttempts/],
-  [{ retry: 'always' }, /retry: expected an object, "transport" or false/],
-  [{ retry: { decide: 1 } }, /retry\.decide: expected a function/],
-  [{ headers: { 'X-A': 'a\nb' } }, /headers: "X-A": a header needs a token name and a string value without CR, LF/],
-  [{ headers: { 'X-A': 1 } }, /headers: "X-A": a header needs/],
-  [{ headers: { A: 'b' }, transport: 'native' }, /native EventSource cannot send headers; use transport "fetch"/],
-  [{ method: 'POST', transport: 'polyfill' }, /method: expected an upper-case method \(polyfill: GET\)/],
-  [{ method: 'post' }, /method: expected an upper-case method/],
-  [{ method: 'GET /x HTTP/1.1' }, /method: expected an upper-case method/],
-  [{ method: 7 }, /method: expected an upper-case method/],
-  [{ body: 'x' }, /body: expected a string or a function, with a method/],
-  [{ body: 'x', method: 'HEAD' }, /body: expected a string or a function, with a method/],
-  [{ body: 'x', method: 'GET' }, /body: expected a string or a function, with a method/],
-  [{ body: {}, method: 'POST' }, /body: expected a string or a function/],
-  [{ decode: 'xml' }, /decode/],
-  [{ lastEventId: 'a\rb' }, /lastEventId/],
-  [{ lastEventIdParam: 'a b' }, /lastEventIdParam/],
-  [{ withCredentials: 'yes' }, /withCredentials: expected a boolean/],
-  [{ onError: 'log' }, /onError/],
-  [{ heartbeatTimeoutMs: '5s' }, /heartbeatTimeoutMs: expected a number from 0 to 2147483647, got "5s"/],
-  [{ retry: { random: {} } }, /retry\.random: expected a function, got object$/],
-  [{ transport: ['auto'] }, /transport: expected "auto", "native", "fetch" or "polyfill", got object/],
-  [null, /options: expected an object/],
-  [{ retry: { maxRetryAfterMs: -1 } }, /retry\.maxRetryAfterMs: expected a number from 0 to 2147483647/],
+  [{ transport: 'websocket' }, 'transport', /transport: expected "auto", "native", "fetch" or "polyfill"/],
+  [{ retyr: {} }, 'retyr', /retyr: unknown option; did you mean "retry"\?/],
+  [{ retry: { maxDelay: 5 } }, 'retry.maxDelay', /retry\.maxDelay: unknown option; did you mean "retry\.maxDelayMs"\?/],
+  [{ retry: { jitter: 2 } }, 'retry.jitter', /retry\.jitter: expected a number from 0 to 1/],
+  [{ share: 1 }, 'share', /share: expected a boolean or a string \(the share key\), got 1/],
+  [{ share: {} }, 'share', /share: expected a boolean or a string/],
+  [{ retry: { factor: 0.5 } }, 'retry.factor', /retry\.factor/],
+  [{ retry: { initialDelayMs: 5000, maxDelayMs: 1000 } }, 'retry.maxDelayMs', /retry\.maxDelayMs/],
+  [{ retry: { maxAttempts: -1 } }, 'retry.maxAttempts', /retry\.maxAttempts/],
+  [{ retry: 'always' }, 'retry', /retry: expected an object, "transport" or false/],
+  [{ retry: { decide: 1 } }, 'retry.decide', /retry\.decide: expected a function/],
+  [
+    { headers: { 'X-A': 'a\nb' } },
+    'headers',
+    /headers: "X-A": a header needs a token name and a string value without CR, LF/,
+  ],
+  [{ headers: { 'X-A': 1 } }, 'headers', /headers: "X-A": a header needs/],
+  [
+    { headers: { A: 'b' }, transport: 'native' },
+    'headers',
+    /native EventSource cannot send headers; use transport "fetch"/,
+  ],
+  [{ method: 'POST', transport: 'polyfill' }, 'method', /method: expected an upper-case method \(polyfill: GET\)/],
+  [{ method: 'post' }, 'method', /method: expected an upper-case method/],
+  [{ method: 'GET /x HTTP/1.1' }, 'method', /method: expected an upper-case method/],
+  [{ method: 7 }, 'method', /method: expected an upper-case method/],
+  [{ body: 'x' }, 'body', /body: expected a string or a function, with a method/],
+  [{ body: 'x', method: 'HEAD' }, 'body', /body: expected a string or a function, with a method/],
+  [{ body: 'x', method: 'GET' }, 'body', /body: expected a string or a function, with a method/],
+  [{ body: {}, method: 'POST' }, 'body', /body: expected a string or a function/],
+  [{ decode: 'xml' }, 'decode', /decode/],
+  [{ lastEventId: 'a\rb' }, 'lastEventId', /lastEventId/],
+  [{ lastEventIdParam: 'a b' }, 'lastEventIdParam', /lastEventIdParam/],
+  [{ withCredentials: 'yes' }, 'withCredentials', /withCredentials: expected a boolean/],
+  [{ onError: 'log' }, 'onError', /onError/],
+  [
+    { heartbeatTimeoutMs: '5s' },
+    'heartbeatTimeoutMs',
+    /heartbeatTimeoutMs: expected a number from 0 to 2147483647, got "5s"/,
+  ],
+  [{ retry: { random: {} } }, 'retry.random', /retry\.random: expected a function, got object$/],
+  [{ transport: ['auto'] }, 'transport', /transport: expected "auto", "native", "fetch" or "polyfill", got object/],
+  [null, 'options', /options: expected an object/],
+  [
+    { retry: { maxRetryAfterMs: -1 } },
+    'retry.maxRetryAfterMs',
+    /retry\.maxRetryAfterMs: expected a number from 0 to 2147483647/,
+  ],
   // Names of Object.prototype members are unknown options like any other, never rules of their own.
-  [JSON.parse('{"constructor": 1}'), /constructor: unknown option/],
-  [JSON.parse('{"toString": 1}'), /toString: unknown option/],
-  [JSON.parse('{"__proto__": 1}'), /__proto__: unknown option/],
-  [{ retry: JSON.parse('{"hasOwnProperty": 1}') }, /retry\.hasOwnProperty: unknown option/],
+  [JSON.parse('{"constructor": 1}'), 'constructor', /constructor: unknown option/],
+  [JSON.parse('{"toString": 1}'), 'toString', /toString: unknown option/],
+  [JSON.parse('{"__proto__": 1}'), '__proto__', /__proto__: unknown option/],
+  [{ retry: JSON.parse('{"hasOwnProperty": 1}') }, 'retry.hasOwnProperty', /retry\.hasOwnProperty: unknown option/],
   // A header name must be a token: a request carrying "X Bad" would fail every attempt, so it is refused at once.
-  [{ headers: { 'X Bad': 'a' } }, /headers: "X Bad": a header needs a token name/],
-  [{ headers: { 'X:A': 'a' } }, /headers: "X:A": a header needs/],
-  [{ headers: { '': 'a' } }, /headers: "": a header needs/],
-])('%o is refused', (options, message) => {
-  expect(() => create(options)).toThrow(message)
+  [{ headers: { 'X Bad': 'a' } }, 'headers', /headers: "X Bad": a header needs a token name/],
+  [{ headers: { 'X:A': 'a' } }, 'headers', /headers: "X:A": a header needs/],
+  [{ headers: { '': 'a' } }, 'headers', /headers: "": a header needs/],
+])('%o is refused, naming %s', (options, name, message) => {
+  // The production build names the option; the development build also says what was expected.
+  expect(() => create(options)).toThrow(DEV ? message : 'Invalid option ' + name + ': ')
   try {
     create(options)
   } catch (error) {
@@ -58,7 +76,7 @@ test.each([
 })
 
 test('a bad url is refused', () => {
-  expect(() => create({}, '')).toThrow(/url: expected a non-empty string/)
+  expect(() => create({}, '')).toThrow(DEV ? /url: expected a non-empty string/ : 'Invalid option url: bad value')
   expect(() => create({}, 42)).toThrow(/url/)
 })
 
@@ -96,7 +114,9 @@ describe('the URL', () => {
     const fake = createFakeTransport()
     const client = createClientWith(fake.source, '/stream/date')
     expect(client.state.status).toBe('idle')
-    expect(() => client.connect()).toThrow('Invalid option url: "/stream/date" is relative: pass an absolute URL')
+    expect(() => client.connect()).toThrow(
+      DEV ? 'Invalid option url: "/stream/date" is relative: pass an absolute URL' : 'Invalid option url: relative',
+    )
     expect(() => client.connect()).toThrow(expect.objectContaining({ name: 'SsekitError', code: 'bad-option' }))
     expect(fake.connections).toHaveLength(0)
     expect(client.state.status).toBe('idle')
