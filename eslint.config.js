@@ -12,8 +12,9 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 /**
- * What src/legacy.ts bundles: every module but the Node server, the React entry, the lazy loader, the fetch chunk and
- * the share chunk (the script-tag file does not share: each tab keeps its own connection there).
+ * What src/legacy.ts bundles: every module but the Node server, the React entry, the lazy loader, the fetch chunk,
+ * the share chunk (the script-tag file does not share: each tab keeps its own connection there) and the testing kit
+ * (for test runners, in Node or jsdom).
  */
 const LEGACY_SOURCES = ['src/**/*.ts']
 const NOT_LEGACY = [
@@ -24,6 +25,7 @@ const NOT_LEGACY = [
   'src/transports/fetch.ts',
   'src/transports/parse.ts',
   'src/share/**',
+  'src/testing/**',
 ]
 
 export default defineConfig([
@@ -32,7 +34,7 @@ export default defineConfig([
   tseslint.configs.recommended,
   {
     name: 'ssekit/node',
-    files: ['**/*.{js,mjs,cjs}', 'src/server/**', 'test/**'],
+    files: ['**/*.{js,mjs,cjs}', 'src/server/**', 'src/testing/**', 'test/**'],
     languageOptions: { globals: globals.node },
   },
   {

@@ -31,6 +31,7 @@ const unit = [
   '<rootDir>/test/share/**/*.test.ts',
 ]
 const integration = ['<rootDir>/test/integration/**/*.test.ts']
+const testing = ['<rootDir>/test/testing/**/*.test.ts?(x)']
 // The production build's `src/dev.ts` (rollup.config.mjs puts `DEV = false` in): the unit and integration tests run
 // on the sources twice, as development and as production, so that nothing but the words of a message differs.
 const production = { '^(\\.{1,2}/)+(src/)?dev$': '<rootDir>/test/helpers/production-build.ts' }
@@ -42,6 +43,7 @@ export default {
     { ...common, displayName: 'server', testMatch: ['<rootDir>/test/server/**/*.test.ts'], testEnvironment: 'node' },
     { ...common, displayName: 'integration', testMatch: integration },
     { ...common, displayName: 'integration (production)', testMatch: integration, moduleNameMapper: production },
+    { ...common, displayName: 'testing', testMatch: testing },
     { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'], testEnvironment: 'node' },
   ],
 }
