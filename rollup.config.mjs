@@ -1,5 +1,6 @@
 // The builds: the ESM client (with the polyfill as a lazily loaded chunk) for production and for development, the
-// Node server, and the ES5 script-tag file with the polyfill inside, for production (minified) and development.
+// Node server, the ES5 script-tag file with the polyfill inside, for production (minified) and development, and
+// the testing kit (`ssekit/testing` beside each ESM client build; its Node server and msw entries once).
 // Declarations come from `tsc -p tsconfig.build.json`.
 import commonjs from '@rollup/plugin-commonjs'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 
 const REACT_ENTRY = fileURLToPath(new URL('./src/react.ts', import.meta.url))
 const DEV_MODULE = fileURLToPath(new URL('./src/dev.ts', import.meta.url))
+const ERRORS_MODULE = fileURLToPath(new URL('./src/errors.ts', import.meta.url))
 
 /**
  * The production build: `DEV` is `false`, so rollup drops every branch behind it (the development build's hints
@@ -114,9 +116,48 @@ const legacy = (isDev) => ({
   ],
 })
 
+/** The core build beside the testing kit's, as the kit imports it (`../index.js`). */
+const CORE = 'ssekit:core'
+
+/**
+ * In the testing kit's bundle, `SsekitError` is the one of the core build beside it: src/errors.ts stays bundled
+ * (its helpers are internal, so index.js does not export them), but its constructor comes from index.js, so that the
+ * errors of a test client are `instanceof` the `SsekitError` an app imports. Runs on TypeScript's output.
+ */
+const coreSsekitError = () => ({
+  name: 'core-ssekit-error',
+  transform(code, id) {
+    if (id !== ERRORS_MODULE) return null
+    const definition = /^export const SsekitError = construct;$/m
+    if (!definition.test(code)) this.error('src/errors.ts no longer defines SsekitError as coreSsekitError() expects')
+    // One line in, one line out, so the source map stays true to the lines.
+    const replaced = code.replace(definition, 'export const SsekitError = CoreSsekitError;')
+    return { code: `import { SsekitError as CoreSsekitError } from '${CORE}'; ` + replaced, map: null }
+  },
+})
+
+/**
+ * `ssekit/testing` beside the ESM client build in `dir` (production unless `isDev`). It bundles the client core it
+ * runs (its entry points are internal), and takes `SsekitError` from that build's index.js (see coreSsekitError).
+ * Nothing else imports it: the core and the other entries stay as they are.
+ */
+const testing = (dir, isDev) => ({
+  input: { index: 'src/testing/index.ts' },
+  output: {
+    dir: dir + '/testing',
+    format: 'es',
+    sourcemap: true,
+    paths: (id) => (id === CORE ? '../index.js' : id),
+  },
+  external: (id) => id === CORE,
+  plugins: [ts(dir + '/testing'), coreSsekitError(), ...(isDev ? [] : [production()])],
+})
+
 export default [
   esm('dist', false),
   esm('dist/dev', true),
+  testing('dist', false),
+  testing('dist/dev', true),
   {
     input: { index: 'src/server/index.ts', cli: 'src/server/cli.ts' },
     output: { dir: 'dist/server', format: 'es', sourcemap: true },

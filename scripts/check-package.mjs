@@ -38,6 +38,8 @@ const ENTRIES = [
   'dev/react.js',
   'server/index.js',
   'server/cli.js',
+  'testing/index.js',
+  'dev/testing/index.js',
   'ssekit.legacy.js',
   'ssekit.legacy.min.js',
 ]
@@ -45,7 +47,7 @@ const ENTRIES = [
 const TYPE_IMPORTS = /^(react|node:.+)$/
 
 const problems = []
-for (const entry of ['index', 'react', 'server/index']) {
+for (const entry of ['index', 'react', 'server/index', 'testing/index']) {
   for (const ext of ['.js', '.d.ts']) {
     if (!existsSync(path.join(root, 'dist', entry + ext)))
       problems.push(`dist/${entry}${ext} is missing: run \`npm run build\``)

@@ -12,8 +12,11 @@ import type { Client, ConnectionStatus, EventMap, WaitReason } from '../types'
  * @public
  */
 export interface StateEntry {
+  /** A state. */
   kind: 'state'
+  /** `state.status`. */
   status: ConnectionStatus
+  /** `state.attempt`. */
   attempt: number
   /** Set while an attempt is scheduled. */
   delayMs?: number
@@ -33,10 +36,13 @@ export interface StateEntry {
  * @public
  */
 export interface EventEntry {
+  /** An event. */
   kind: 'event'
+  /** The event type. */
   type: string
   /** The decoded data, as the handlers got it. */
   data: unknown
+  /** The event's `meta.lastEventId`. */
   lastEventId: string
 }
 
