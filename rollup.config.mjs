@@ -159,6 +159,13 @@ export default [
   testing('dist', false),
   testing('dist/dev', true),
   {
+    // The testing kit's Node server: no core inside, nothing but Node's own modules outside.
+    input: { server: 'src/testing/server.ts' },
+    output: { dir: 'dist/testing', format: 'es', sourcemap: true },
+    external: (id) => id.startsWith('node:'),
+    plugins: [ts('dist/testing')],
+  },
+  {
     input: { index: 'src/server/index.ts', cli: 'src/server/cli.ts' },
     output: { dir: 'dist/server', format: 'es', sourcemap: true },
     external: (id) => id.startsWith('node:'),

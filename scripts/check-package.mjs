@@ -40,6 +40,7 @@ const ENTRIES = [
   'server/cli.js',
   'testing/index.js',
   'dev/testing/index.js',
+  'testing/server.js',
   'ssekit.legacy.js',
   'ssekit.legacy.min.js',
 ]
@@ -47,7 +48,7 @@ const ENTRIES = [
 const TYPE_IMPORTS = /^(react|node:.+)$/
 
 const problems = []
-for (const entry of ['index', 'react', 'server/index', 'testing/index']) {
+for (const entry of ['index', 'react', 'server/index', 'testing/index', 'testing/server']) {
   for (const ext of ['.js', '.d.ts']) {
     if (!existsSync(path.join(root, 'dist', entry + ext)))
       problems.push(`dist/${entry}${ext} is missing: run \`npm run build\``)

@@ -1,8 +1,8 @@
 /** @jest-environment node */
 // The testing kit costs an app nothing: no built file of the core or of another entry holds or imports a module of
 // src/testing (read from their source maps and imports), no source outside src/testing imports it, and the kit's
-// client entry imports nothing but the core build beside it: no React, no msw. Through the package's exports, a
-// test client's errors are the `SsekitError` of `ssekit` itself.
+// client entry imports nothing but the core build beside it (no React, no msw), its server nothing but Node's
+// modules. Through the package's exports, a test client's errors are the `SsekitError` of `ssekit` itself.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
@@ -55,6 +55,11 @@ test('ssekit/testing imports the core build beside it and nothing else: no React
   for (const file of ['testing/index.js', 'dev/testing/index.js']) {
     expect([file, importsOf(readFileSync(path.join(DIST, file), 'utf8'))]).toEqual([file, ['../index.js']])
   }
+})
+
+test('ssekit/testing/server imports nothing but Node modules', () => {
+  const imported = importsOf(readFileSync(path.join(DIST, 'testing/server.js'), 'utf8'))
+  expect(imported.filter((id) => !id.startsWith('node:'))).toEqual([])
 })
 
 test("a test client's errors are ssekit's SsekitError, through the package's exports and in the production files", () => {

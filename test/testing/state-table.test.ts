@@ -24,7 +24,7 @@ const at = (status: ConnectionState['status'], attempt = 0): ConnectionState => 
 
 /** What a row does to a client: through its API, or through its transport's server side. */
 interface Driver {
-  client: Client<EventMap>
+  client: Pick<Client, 'connect' | 'disconnect' | 'state'>
   open(): void
   drop(): void
 }
