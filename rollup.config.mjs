@@ -159,10 +159,11 @@ export default [
   testing('dist', false),
   testing('dist/dev', true),
   {
-    // The testing kit's Node server: no core inside, nothing but Node's own modules outside.
-    input: { server: 'src/testing/server.ts' },
-    output: { dir: 'dist/testing', format: 'es', sourcemap: true },
-    external: (id) => id.startsWith('node:'),
+    // The testing kit's Node server and msw stream: no client core inside; Node's own modules and msw, an optional
+    // peer, outside.
+    input: { server: 'src/testing/server.ts', msw: 'src/testing/msw.ts' },
+    output: { dir: 'dist/testing', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js' },
+    external: (id) => id.startsWith('node:') || id === 'msw',
     plugins: [ts('dist/testing')],
   },
   {

@@ -3,7 +3,8 @@
 // 1. the tarball holds only what users need: package.json, README, CHANGELOG, LICENSE, dist/ (JS, maps,
 //    declarations), src/ (the sources the maps point at) and the demo dashboard that `ssekit-server` serves, and no
 //    chunk left over from an earlier build;
-// 2. the declarations import nothing but each other, react and node: built-ins (no leaked src/ or node_modules path);
+// 2. the declarations import nothing but each other, react, msw and node: built-ins (no leaked src/ or node_modules
+//    path);
 // 3. publint (strict: warnings fail) and @arethetypeswrong/cli with the `esm-only` profile report no problem.
 //    `esm-only`: the package is `"type": "module"` with ESM files only, so the two CommonJS-only resolutions
 //    (`node10`, `node16` from `require`) are not checked; `node16`/`nodenext` from ESM and `bundler` are.
@@ -41,14 +42,15 @@ const ENTRIES = [
   'testing/index.js',
   'dev/testing/index.js',
   'testing/server.js',
+  'testing/msw.js',
   'ssekit.legacy.js',
   'ssekit.legacy.min.js',
 ]
-/** Modules a declaration file may import besides its neighbours. */
-const TYPE_IMPORTS = /^(react|node:.+)$/
+/** Modules a declaration file may import besides its neighbours: the optional peers and Node's own. */
+const TYPE_IMPORTS = /^(react|msw|node:.+)$/
 
 const problems = []
-for (const entry of ['index', 'react', 'server/index', 'testing/index', 'testing/server']) {
+for (const entry of ['index', 'react', 'server/index', 'testing/index', 'testing/server', 'testing/msw']) {
   for (const ext of ['.js', '.d.ts']) {
     if (!existsSync(path.join(root, 'dist', entry + ext)))
       problems.push(`dist/${entry}${ext} is missing: run \`npm run build\``)

@@ -2,7 +2,7 @@
 // The testing kit costs an app nothing: no built file of the core or of another entry holds or imports a module of
 // src/testing (read from their source maps and imports), no source outside src/testing imports it, and the kit's
 // client entry imports nothing but the core build beside it (no React, no msw), its server nothing but Node's
-// modules. Through the package's exports, a test client's errors are the `SsekitError` of `ssekit` itself.
+// modules, and only its msw entry imports msw. Through the package's exports, a test client's errors are the `SsekitError` of `ssekit` itself.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
@@ -57,9 +57,13 @@ test('ssekit/testing imports the core build beside it and nothing else: no React
   }
 })
 
-test('ssekit/testing/server imports nothing but Node modules', () => {
-  const imported = importsOf(readFileSync(path.join(DIST, 'testing/server.js'), 'utf8'))
-  expect(imported.filter((id) => !id.startsWith('node:'))).toEqual([])
+test('ssekit/testing/server imports Node modules alone, ssekit/testing/msw msw alone (and their shared chunk)', () => {
+  const outside = (file: string) =>
+    importsOf(readFileSync(path.join(DIST, 'testing', file), 'utf8')).filter((id) => !id.startsWith('./chunks/'))
+  expect(outside('server.js').filter((id) => !id.startsWith('node:'))).toEqual([])
+  expect(outside('msw.js')).toEqual(['msw'])
+  for (const chunk of files(path.join(DIST, 'testing/chunks'), '.js'))
+    expect(importsOf(readFileSync(chunk, 'utf8'))).toEqual([])
 })
 
 test("a test client's errors are ssekit's SsekitError, through the package's exports and in the production files", () => {
