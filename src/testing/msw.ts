@@ -136,7 +136,10 @@ export interface MswStream<Events extends EventMap> {
   drop(): void
   /** Every open stream ends; answer the reconnection with `fail(204)` to tell a client to stop. */
   close(): void
-  /** Resolves with the requests once there are `count` of them; rejects after `timeoutMs` (default 5000). */
+  /**
+   * Resolves with the requests once `count` of them were answered: failed, or their stream open (so that `send`
+   * reaches it from then on). Rejects after `timeoutMs` (default 5000).
+   */
   waitForRequests(count: number, options?: { timeoutMs?: number }): Promise<MswStreamRequest[]>
 }
 
@@ -174,6 +177,12 @@ export function createMswStream<Events extends EventMap = Record<string, string>
   const history: Array<{ type: string; data: string; id: string | undefined }> = []
   const open: Connection[] = []
   const waiters: Array<() => void> = []
+  // Requests answered so far: failed, or their stream open and replayed to, so that `send` reaches it.
+  let answered = 0
+  const answer = (): void => {
+    answered++
+    waiters.slice().forEach((waiter) => waiter())
+  }
   const encoder = new TextEncoder()
 
   /** Registers a new stream, ends it with its request, and sends it what it missed. */
@@ -184,6 +193,7 @@ export function createMswStream<Events extends EventMap = Record<string, string>
     let at = history.length
     while (id !== undefined && at > 0 && history[at - 1].id !== id) at--
     for (const event of at > 0 ? history.slice(at) : []) connection.send(event.type, event.data, event.id)
+    answer()
   }
   const forget = (connection: Connection): void => {
     const at = open.indexOf(connection)
@@ -194,11 +204,11 @@ export function createMswStream<Events extends EventMap = Record<string, string>
     const headers: Record<string, string> = {}
     request.headers.forEach((value, name) => (headers[name] = value))
     requests.push({ url: request.url, headers, lastEventId: resumeId(request) })
-    waiters.slice().forEach((waiter) => waiter())
     const failure = failures[0]
     // No failure to answer: the request goes on to the stream handler.
     if (!failure) return undefined
     if (--failure.left <= 0) failures.shift()
+    answer()
     return new HttpResponse(failure.body ?? null, { status: failure.status, headers: failure.headers })
   })
   const hasEventSource = typeof EventSource !== 'undefined'
@@ -253,14 +263,14 @@ export function createMswStream<Events extends EventMap = Record<string, string>
     waitForRequests(count, { timeoutMs = 5000 } = {}) {
       return new Promise((resolve, reject) => {
         const waiter = (): void => {
-          if (requests.length < count) return
+          if (answered < count) return
           clearTimeout(timer)
           waiters.splice(waiters.indexOf(waiter), 1)
           resolve(requests.slice())
         }
         const timer = setTimeout(() => {
           waiters.splice(waiters.indexOf(waiter), 1)
-          reject(new Error(`ssekit/testing: ${count} request(s) awaited for ${timeoutMs} ms, ${requests.length} came`))
+          reject(new Error(`ssekit/testing: ${count} request(s) awaited for ${timeoutMs} ms, ${answered} answered`))
         }, timeoutMs)
         waiters.push(waiter)
         waiter()

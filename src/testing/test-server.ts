@@ -72,7 +72,10 @@ export interface TestServer {
   comment(text?: string): void
   /** Cuts every open stream, in the middle of `message` if given (see {@link TestStream.cut}). */
   cut(message?: SseMessage): void
-  /** Resolves with the requests once there are `count` of them; rejects after `timeoutMs` with those there are. */
+  /**
+   * Resolves with the requests once there are `count` of them, each script started (a stream the default script
+   * opened gets what `send` sends from then on); rejects after `timeoutMs` with the requests there are.
+   */
   waitForRequests(count: number, options?: WaitForRequestsOptions): Promise<TestServerRequest[]>
   /** Stops listening and closes every connection (the history stays); `start()` listens again. */
   stop(): Promise<void>
@@ -159,17 +162,23 @@ export async function createTestServer(script?: TestScript): Promise<TestServer>
     req.on('end', () => {
       const request = recordOf(req, Buffer.concat(chunks).toString('utf8'))
       requests.push(request)
-      waiters.slice().forEach((waiter) => waiter())
       const stream = createTestStream(request, req, res, () => history)
       streams.push(stream)
       stream.onClose(() => streams.splice(streams.indexOf(stream), 1))
-      Promise.resolve()
-        .then(() => current(stream))
-        .catch((error: unknown) => {
-          console.error('ssekit/testing: the test server script threw for ' + request.method + ' ' + request.url, error)
-          if (!res.headersSent) stream.respond(500, { body: String(error) })
-          else res.destroy()
-        })
+      const failed = (error: unknown): void => {
+        console.error('ssekit/testing: the test server script threw for ' + request.method + ' ' + request.url, error)
+        if (!res.headersSent) stream.respond(500, { body: String(error) })
+        else res.destroy()
+      }
+      // The script runs at once, so that what it does before its first `await` (open the stream, say) is done when
+      // `waitForRequests` resolves: a `send` right after it reaches the new stream.
+      try {
+        const result = current(stream)
+        if (result) result.then(undefined, failed)
+      } catch (error) {
+        failed(error)
+      }
+      waiters.slice().forEach((waiter) => waiter())
     })
   })
   http.on('connection', (socket: Socket) => {

@@ -20,7 +20,7 @@ afterAll(() => server.close())
 
 const fast = { initialDelayMs: 10, maxDelayMs: 50, jitter: 0 }
 
-function start(stream: MswStream<Events>, path: string, options: ClientOptions = {}) {
+function start(stream: MswStream<Events>, path: string, options: Omit<ClientOptions, 'decode'> = {}) {
   server.use(...stream.handlers)
   const client = createClient<Events>(path, { decode: 'json', retry: fast, ...options })
   const recorder = createRecorder(client, ['price', 'notice'])
