@@ -56,6 +56,15 @@ test('the default script replays the history after Last-Event-ID, across a resta
   expect(second.lastEventId).toBe('2')
 })
 
+test('a send right after waitForRequests reaches the new stream', async () => {
+  const count = server.requests.length + 1
+  const run = start('/right-after')
+  await server.waitForRequests(count)
+  server.send({ id: 'right-after', data: 'at once' })
+  await run.recorder.waitFor(() => run.data().length === 1)
+  expect(run.data()).toEqual(['at once'])
+})
+
 test('a status with Retry-After: the client waits what the server said', async () => {
   let count = 0
   server.serve((stream) => (++count === 1 ? stream.respond(503, { headers: { 'Retry-After': '0.2' } }) : stream.open()))
