@@ -29,7 +29,7 @@ const headerReader = (headers: Record<string, string>) => ({
  * The transport behaves as the fetch transport does (statuses, headers and comments are seen), and
  * `state.transport` names the `transport` option (`'fetch'` for `'auto'`). Timers are the client's own, for its
  * retries and its stall watchdog (`heartbeatTimeoutMs`, 45 s by default: pass 0 to turn it off), read from the
- * global `setTimeout` when they start, so Jest's or Vitest's fake timers drive them: advance them by
+ * global `setTimeout` when they start, so fake timers that replace it (Jest's) drive them: advance them by
  * `state.delayMs` to reach the next attempt. `share` is accepted and ignored: each test client has a connection
  * of its own.
  *
