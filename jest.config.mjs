@@ -32,8 +32,9 @@ const unit = [
 ]
 const integration = ['<rootDir>/test/integration/**/*.test.ts']
 const testing = ['<rootDir>/test/testing/**/*.test.ts?(x)']
-// The production build's `src/dev.ts` (rollup.config.mjs puts `DEV = false` in): the unit and integration tests run
-// on the sources twice, as development and as production, so that nothing but the words of a message differs.
+// The production build's `src/dev.ts` (rollup.config.mjs puts `DEV = false` in): the unit, integration and testing-kit
+// tests run on the sources twice, as development and as production, so that nothing but the words of a message
+// differs.
 const production = { '^(\\.{1,2}/)+(src/)?dev$': '<rootDir>/test/helpers/production-build.ts' }
 
 export default {
@@ -44,6 +45,7 @@ export default {
     { ...common, displayName: 'integration', testMatch: integration },
     { ...common, displayName: 'integration (production)', testMatch: integration, moduleNameMapper: production },
     { ...common, displayName: 'testing', testMatch: testing },
+    { ...common, displayName: 'testing (production)', testMatch: testing, moduleNameMapper: production },
     { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'], testEnvironment: 'node' },
   ],
 }
