@@ -26,14 +26,9 @@ export interface ChannelLike {
 export interface SharePlatform {
   navigator: { locks: LocksLike }
   BroadcastChannel: new (name: string) => ChannelLike
-  /** Where `freeze` and `resume` fire, if anywhere. */
-  document?: SharePage
-}
-
-/** The page's lifecycle events, as the sharing transport listens to them. @internal */
-export interface SharePage {
-  addEventListener(type: string, listener: () => void): void
-  removeEventListener(type: string, listener: () => void): void
+  /** Where `freeze` and `resume` are heard, by a capturing listener (they are fired at the document). */
+  addEventListener(type: string, listener: () => void, capture: true): void
+  removeEventListener(type: string, listener: () => void, capture: true): void
 }
 
 /** Creates the leader's own client (`createClientWith`). @internal */

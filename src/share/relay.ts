@@ -13,60 +13,63 @@
  * (`steal`) by a follower that heard nothing for `heartbeatTimeoutMs`, and steps down as soon as it runs again.
  */
 import type { TransportSource } from '../client'
+import { SsekitError } from '../errors'
 import type { Channel, TransportFactory, TransportHandlers, TransportRequest } from '../transports/types'
 import type { Client, ClientOptions, ConnectionState } from '../types'
-import { shareKey } from './key'
+import { groupName } from './key'
 import type { CreateClient, SharePlatform } from './platform'
-import { fromWire, groupName, TAG, toWire, type Message } from './protocol'
+import { EVENT, HELLO, STATE, TAG, type Message } from './protocol'
 
 /**
  * Wraps a real transport factory in the sharing transport.
- * @param real - the transport the leader connects with
- * @param create - creates the leader's client over `real`
+ * @param real - the transport the leader's client will choose (the sharing transport takes its kind)
+ * @param create - creates the leader's client
+ * @param source - the default transports, from which the leader's client chooses as any client does
  * @param options - the client's options (the leader's client gets them all, but for `share` and `decode`)
  * @param wanted - the `transport` option, part of the default share key
- * @param platform - where Web Locks, BroadcastChannel and the page are: the global object
+ * @param platform - where Web Locks, BroadcastChannel and the page's events are: the global object
  * @internal
  */
 export function shareTransport(
   real: TransportFactory,
   create: CreateClient,
+  source: TransportSource,
   options: ClientOptions,
   wanted: string,
   platform: SharePlatform,
 ): TransportFactory {
   const { heartbeatTimeoutMs = 45000 } = options
   const beatMs = heartbeatTimeoutMs / 4
-  const source: TransportSource = { native: () => real, lazy: (_wanted, done) => done(real) }
   const factory = (request: TransportRequest, handlers: TransportHandlers) => {
     const { locks } = platform.navigator
-    const page = platform.document
-    const name = groupName(shareKey(options.share, request, wanted))
+    const name = groupName(options.share, request, wanted)
     const channel = new platform.BroadcastChannel(name)
     // This tab's handlers by type, and every type the group listens to (this tab's and those it heard of).
     const mine: Record<string, Channel> = Object.create(null)
     const types: Record<string, boolean> = Object.create(null)
-    let closed = false
+    let closed: boolean | undefined
     // The leader's term as this tab knows it; this tab's own while it leads.
     let term = 0
     let groupId = ''
-    let shown = ''
+    let shown: string | undefined
     // The lock request now queued or held, the client of a leader, and the release of its lock.
     let request_: object | undefined
     let leader: Client | undefined
     let release = (): void => undefined
     let abort = (): void => undefined
-    let heard = true
+    // Whether a leader was heard since the last beat, and for how many beats none was.
+    let heard: boolean | undefined
     let quiet = 0
     // Whether no event came yet on this leader's connection; whether the shared connection ended for good.
-    let fresh = false
-    let ended = false
+    let fresh: boolean | undefined
+    let ended: boolean | undefined
 
     const post = (message: Message) => channel.postMessage(message)
+    const hello = () => post([TAG, HELLO, Object.keys(mine)])
     // The origin is left to the client, which takes the stream URL's (a redirect to another origin is not seen).
     const deliver = (type: string, data: string, id: string) => {
       const to = mine[type]
-      if (to) handlers.onMessage(to, data, id, undefined)
+      if (to) handlers.onMessage(to, data, id)
     }
 
     /** Shows a state of the shared connection in this tab; one that ended it ends this tab's attempt. */
@@ -77,19 +80,24 @@ export function shareTransport(
     }
 
     function publish(state: ConnectionState): void {
-      post([TAG, 'state', term, groupId, Object.keys(types), toWire(state)])
+      // Structured clone keeps an SsekitError's own fields, but not its message (not enumerable) nor its class, and
+      // cannot clone its cause (an Event, say): left behind.
+      const { error } = state
+      const wire = { ...state, error: error && { ...error, message: error.message, cause: undefined } }
+      post([TAG, STATE, term, groupId, Object.keys(types), wire])
     }
 
     function listenAs(client: Client, type: string): void {
+      // A client that stepped down was disconnected: it delivers nothing more.
       client.on(type, (data, meta) => {
         // The event the group resumed from, replayed (or one without an id just after it, which carries that id):
         // every tab has it. The client drops it at the start of its own connection, but a follower cannot see when
         // a new leader's connection starts.
         const again = fresh && meta.lastEventId === groupId
         fresh = false
-        if (leader !== client || again) return
+        if (again) return
         groupId = meta.lastEventId
-        post([TAG, 'event', term, groupId, type, meta.raw])
+        post([TAG, EVENT, term, groupId, type, meta.raw])
         deliver(type, meta.raw, groupId)
       })
     }
@@ -112,12 +120,13 @@ export function shareTransport(
       fresh = true
       shown = ''
       for (const type in types) listenAs(client, type)
+      client.connect()
+      // Subscribed once connecting, so that its first call is not the idle state.
       client.subscribe((state) => {
-        if (leader !== client || state.status === 'idle') return
+        if (leader !== client) return
         publish(state)
         show({ ...state, role: 'leader' })
       })
-      client.connect()
       return new Promise((resolve) => (release = resolve))
     }
 
@@ -127,8 +136,7 @@ export function shareTransport(
       if (client) client.disconnect()
       // After a failure that ended the connection, the lock is kept a moment, so that the followers hear of it and
       // leave rather than take over and fail again.
-      if (ended) setTimeout(release, 1000)
-      else release()
+      setTimeout(release, ended ? 1000 : 0)
     }
 
     /** Queues for the lock, or takes it from a leader that seems stuck (`steal`). */
@@ -151,7 +159,7 @@ export function shareTransport(
             join()
           }
         })
-      post([TAG, 'hello', Object.keys(mine)])
+      hello()
     }
 
     function leave(): void {
@@ -163,7 +171,7 @@ export function shareTransport(
     channel.onmessage = ({ data }) => {
       const message = data as Message
       if (!message || message[0] !== TAG) return
-      if (message[1] === 'hello') {
+      if (message[1] === HELLO) {
         message[2].forEach(addType)
         if (leader) publish(leader.state)
         return
@@ -178,11 +186,15 @@ export function shareTransport(
       term = message[2]
       groupId = message[3]
       heard = true
-      if (message[1] === 'event') return deliver(message[4], message[5], groupId)
+      if (message[1] === EVENT) return deliver(message[4], message[5], groupId)
       message[4].forEach(addType)
       // The leader's heartbeat repeats its state: shown once.
-      const seen = JSON.stringify(message[5])
-      if (seen !== shown) show(fromWire(message[5], 'follower'))
+      const wire = message[5]
+      const seen = JSON.stringify(wire)
+      const { error } = wire
+      if (seen !== shown) {
+        show({ ...wire, role: 'follower', error: error && new SsekitError(error.message as string, error as never) })
+      }
       shown = seen
     }
 
@@ -206,12 +218,11 @@ export function shareTransport(
         }, beatMs)
       : undefined
 
-    // A frozen page runs nothing: it must not hold the lock, nor be next in the queue.
+    // A frozen page runs nothing: it must not hold the lock, nor be next in the queue. [spec] Page Lifecycle: both
+    // are fired at the document, and reach a capturing listener of its window on the way.
     const rejoin = () => join()
-    if (page) {
-      page.addEventListener('freeze', leave)
-      page.addEventListener('resume', rejoin)
-    }
+    platform.addEventListener('freeze', leave, true)
+    platform.addEventListener('resume', rejoin, true)
 
     // Not before the client has the transport and has listened to its types: a callback from inside this factory
     // call would reach a client that cannot yet close it.
@@ -220,17 +231,15 @@ export function shareTransport(
     return {
       listen(channel: Channel) {
         mine[channel.type] = channel
-        if (addType(channel.type) && request_ && !leader) post([TAG, 'hello', [channel.type]])
+        if (addType(channel.type) && request_ && !leader) hello()
       },
       close() {
         leave()
         closed = true
         clearInterval(timer)
         channel.close()
-        if (page) {
-          page.removeEventListener('freeze', leave)
-          page.removeEventListener('resume', rejoin)
-        }
+        platform.removeEventListener('freeze', leave, true)
+        platform.removeEventListener('resume', rejoin, true)
       },
     }
   }

@@ -4,7 +4,7 @@
  * its callback's promise settles; messages structured-cloned and delivered by a timer, in order, to every other
  * channel of the same name. `mute` cuts one channel off, as a tab stuck in a long task would be.
  */
-import type { ChannelLike, LocksLike, SharePage, SharePlatform } from '../../src/share/platform'
+import type { ChannelLike, LocksLike, SharePlatform } from '../../src/share/platform'
 import type { Message } from '../../src/share/protocol'
 
 interface Held {
@@ -125,15 +125,23 @@ export function createSharePlatform() {
   }
 }
 
-/** A page whose `freeze` and `resume` the test fires. */
+/** The page's events, as the sharing transport listens to them on the global object. */
+type SharePage = Pick<SharePlatform, 'addEventListener' | 'removeEventListener'>
+
+/**
+ * A page whose `freeze` and `resume` the test fires. Listeners must capture, as they must in a browser to hear
+ * these events from the window: they are fired at the document.
+ */
 export function createFakePage(): SharePage & { fire(type: string): void; count(): number } {
   const listeners = new Map<string, Set<() => void>>()
   return {
-    addEventListener(type, listener) {
+    addEventListener(type, listener, capture) {
+      if (capture !== true) throw new Error('a listener of ' + type + ' on the window must capture')
       if (!listeners.has(type)) listeners.set(type, new Set())
       listeners.get(type)?.add(listener)
     },
-    removeEventListener(type, listener) {
+    removeEventListener(type, listener, capture) {
+      if (capture !== true) throw new Error('a listener of ' + type + ' on the window must capture')
       listeners.get(type)?.delete(listener)
     },
     fire(type) {
