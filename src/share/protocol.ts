@@ -23,13 +23,15 @@ export type WireState = Omit<ConnectionState, 'error' | 'role'> & { error?: Reco
  * One message, an array whose second element says what it is (shorter to write and to read than an object). `term`
  * says which leader sent it: each leader takes a term above every one it has heard of, so a follower can tell the
  * current leader from one that was stolen from while it was stuck; `id` is the group's last event id.
- * - `HELLO` (0): a tab joined, or listens to more event types; the leader answers with its state.
- * - `STATE` (1): the leader's connection state and every event type the group listens to; sent on every change, as
- *   an answer to a hello, and as the leader's heartbeat.
+ * - `HELLO` (0): a tab joined, listens to more event types, or asks whether the leader is there (it heard nothing for
+ *   three quarters of `heartbeatTimeoutMs`); `rank` orders the followers that ask at once. The leader answers with
+ *   its state.
+ * - `STATE` (1): the leader's connection state and every event type the group listens to; sent on every change and
+ *   as the answer to a hello.
  * - `EVENT` (2): one event, as the leader's connection delivered it.
  * @internal
  */
 export type Message =
-  | [tag: typeof TAG, kind: typeof HELLO, types: string[]]
+  | [tag: typeof TAG, kind: typeof HELLO, types: string[], rank: number]
   | [tag: typeof TAG, kind: typeof STATE, term: number, id: string, types: string[], state: WireState]
   | [tag: typeof TAG, kind: typeof EVENT, term: number, id: string, type: string, data: string]

@@ -9,8 +9,10 @@
  * discarded), and the next request in the queue is granted. The new leader connects from the group's last event id,
  * which every member learns from each message, so the server replays what fell in between and no tab misses or
  * repeats an event (the client's dedupe window drops what a tab already has). A leader frozen by the browser steps
- * down on `freeze` and queues again on `resume`; one that is stuck without being frozen (a long task) is stolen from
- * (`steal`) by a follower that heard nothing for `heartbeatTimeoutMs`, and steps down as soon as it runs again.
+ * down on `freeze` and queues again on `resume`. A follower that heard nothing for three quarters of `heartbeatTimeoutMs`
+ * asks whether the leader is there, and takes the lock (`steal`) when no answer came a quarter later: a leader stuck
+ * in a long task does not answer, and steps down as soon as it runs again; one whose timers the browser slows (a
+ * hidden tab) answers at once, and keeps the lock.
  */
 import type { TransportSource } from '../client'
 import { SsekitError } from '../errors'
@@ -47,6 +49,8 @@ export function shareTransport(
     // This tab's handlers by type, and every type the group listens to (this tab's and those it heard of).
     const mine: Record<string, Channel> = Object.create(null)
     const types: Record<string, boolean> = Object.create(null)
+    // This tab's place among the followers that ask at once whether the leader is there: the lowest steals.
+    const rank = Math.random()
     let closed: boolean | undefined
     // The leader's term as this tab knows it; this tab's own while it leads.
     let term = 0
@@ -65,7 +69,7 @@ export function shareTransport(
     let ended: boolean | undefined
 
     const post = (message: Message) => channel.postMessage(message)
-    const hello = () => post([TAG, HELLO, Object.keys(mine)])
+    const hello = () => post([TAG, HELLO, Object.keys(mine), rank])
     // The origin is left to the client, which takes the stream URL's (a redirect to another origin is not seen).
     const deliver = (type: string, data: string, id: string) => {
       const to = mine[type]
@@ -174,6 +178,8 @@ export function shareTransport(
       if (message[1] === HELLO) {
         message[2].forEach(addType)
         if (leader) publish(leader.state)
+        // A follower placed before this one asked: it steals if no answer comes, so this one waits for the next round.
+        else if (message[3] < rank) heard = true
         return
       }
       // From a leader: an older one (stolen from while it was stuck) is not heard; a leader that hears of a newer
@@ -188,7 +194,7 @@ export function shareTransport(
       heard = true
       if (message[1] === EVENT) return deliver(message[4], message[5], groupId)
       message[4].forEach(addType)
-      // The leader's heartbeat repeats its state: shown once.
+      // The answers to other tabs' hellos repeat the state: shown once.
       const wire = message[5]
       const seen = JSON.stringify(wire)
       const { error } = wire
@@ -199,22 +205,21 @@ export function shareTransport(
     }
 
     // The client's own stall watchdog would count a quiet leader as a dead stream: the leader's client watches the
-    // stream, and this timer watches the leader. The leader's heartbeat is its state, four times per timeout.
+    // stream, and this timer, four beats per timeout, watches the leader.
     const timer = beatMs
       ? setInterval(() => {
           request.onActivity()
-          if (leader) return publish(leader.state)
+          if (leader) return
           quiet = heard ? 0 : quiet + 1
           heard = false
-          if (quiet < 4) return
+          if (quiet < 3) return
+          // Silence may be a leader whose timers the browser slows (a hidden tab's run once a second, and once a
+          // minute after five minutes in Chrome), not a stuck one: ask, and steal a beat later only if no answer
+          // came. [spec] HTML: a message is a task, not a timer, so a slowed but live leader answers at once; a
+          // frozen or busy one does not.
+          if (quiet < 4) return hello()
           quiet = 0
-          // One follower steals at a time: [spec] with `ifAvailable`, a held lock is not waited for (the callback
-          // gets null). It is held until the others have heard of the new leader.
-          locks.request(
-            name + ' steal',
-            { ifAvailable: true },
-            (lock) => lock && !heard && (join(true), new Promise((done) => setTimeout(done, 2 * beatMs))),
-          )
+          join(true)
         }, beatMs)
       : undefined
 
