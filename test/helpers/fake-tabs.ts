@@ -34,12 +34,15 @@ export function useFakeTabs() {
     return platform
   }
 
-  /** What one tab's sharing transport sees: the origin's locks and channels, and this tab's page. */
+  /** What one tab's sharing transport sees: the origin's locks, channels and storage, and this tab's page. */
   function tabPlatform(page: ReturnType<typeof createFakePage>): SharePlatform {
     const shared = origin()
     return {
       navigator: shared.navigator,
       BroadcastChannel: shared.BroadcastChannel,
+      get localStorage() {
+        return shared.localStorage
+      },
       addEventListener: page.addEventListener,
       removeEventListener: page.removeEventListener,
     }
