@@ -1,18 +1,27 @@
 /**
- * What sharing needs of the browser, as structural types: only the parts of Web Locks, BroadcastChannel and the
- * page that the election and the relay use, so that the browser's objects and the fakes of the tests both fit.
+ * What sharing needs of the browser, as structural types: only the parts of Web Locks, BroadcastChannel, localStorage
+ * and the page that the election and the relay use, so that the browser's objects and the fakes of the tests both fit.
  */
 import type { TransportSource } from '../client'
 import type { Client, ClientOptions } from '../types'
 import type { Message } from './protocol'
 
+/** The options of a lock request that the election uses. @internal */
+export interface LockOptions {
+  signal?: AbortSignal
+  steal?: boolean
+  ifAvailable?: boolean
+}
+
 /** The parts of `navigator.locks` the election uses. @internal */
 export interface LocksLike {
-  request(
-    name: string,
-    options: { signal?: AbortSignal; steal?: boolean; ifAvailable?: boolean },
-    granted: (lock: unknown) => unknown,
-  ): Promise<unknown>
+  request(name: string, options: LockOptions, granted: (lock: unknown) => unknown): Promise<unknown>
+}
+
+/** The parts of `localStorage` the relay uses to keep the group's last id. @internal */
+export interface StorageLike {
+  getItem(key: string): string | null
+  setItem(key: string, value: string): void
 }
 
 /** The parts of BroadcastChannel the relay uses. @internal */
@@ -26,14 +35,11 @@ export interface ChannelLike {
 export interface SharePlatform {
   navigator: { locks: LocksLike }
   BroadcastChannel: new (name: string) => ChannelLike
-  /** Where `freeze` and `resume` fire, if anywhere. */
-  document?: SharePage
-}
-
-/** The page's lifecycle events, as the sharing transport listens to them. @internal */
-export interface SharePage {
-  addEventListener(type: string, listener: () => void): void
-  removeEventListener(type: string, listener: () => void): void
+  /** Where the group's last id is kept; reading it may throw (storage turned off), and so may writing (quota). */
+  localStorage: StorageLike
+  /** Where `freeze` and `resume` are heard, by a capturing listener (they are fired at the document). */
+  addEventListener(type: string, listener: () => void, capture: true): void
+  removeEventListener(type: string, listener: () => void, capture: true): void
 }
 
 /** Creates the leader's own client (`createClientWith`). @internal */

@@ -8,65 +8,92 @@
  * Handover: [spec] Web Locks: a lock is released when its holder's document goes away (closed, navigated, crashed,
  * discarded), and the next request in the queue is granted. The new leader connects from the group's last event id,
  * which every member learns from each message, so the server replays what fell in between and no tab misses or
- * repeats an event (the client's dedupe window drops what a tab already has). A leader frozen by the browser steps
- * down on `freeze` and queues again on `resume`; one that is stuck without being frozen (a long task) is stolen from
- * (`steal`) by a follower that heard nothing for `heartbeatTimeoutMs`, and steps down as soon as it runs again.
+ * repeats an event (the client's dedupe window drops what a tab already has). A tab that comes to lead before it has
+ * heard anything takes the id the leaders keep in localStorage. A leader frozen by the browser steps down on
+ * `freeze` and queues again on `resume`. A follower that heard nothing for three quarters of `heartbeatTimeoutMs`
+ * asks whether the leader is there, and takes the lock (`steal`) when no answer came a quarter later: a leader stuck
+ * in a long task does not answer, and steps down as soon as it runs again; one whose timers the browser slows (a
+ * hidden tab) answers at once, and keeps the lock.
  */
 import type { TransportSource } from '../client'
+import { SsekitError } from '../errors'
 import type { Channel, TransportFactory, TransportHandlers, TransportRequest } from '../transports/types'
 import type { Client, ClientOptions, ConnectionState } from '../types'
-import { shareKey } from './key'
-import type { CreateClient, SharePlatform } from './platform'
-import { fromWire, groupName, TAG, toWire, type Message } from './protocol'
+import { groupName } from './key'
+import type { CreateClient, LockOptions, SharePlatform } from './platform'
+import { EVENT, HELLO, STATE, TAG, type Message } from './protocol'
 
 /**
  * Wraps a real transport factory in the sharing transport.
- * @param real - the transport the leader connects with
- * @param create - creates the leader's client over `real`
+ * @param real - the transport the leader's client will choose (the sharing transport takes its kind)
+ * @param create - creates the leader's client
+ * @param source - the default transports, from which the leader's client chooses as any client does
  * @param options - the client's options (the leader's client gets them all, but for `share` and `decode`)
  * @param wanted - the `transport` option, part of the default share key
- * @param platform - where Web Locks, BroadcastChannel and the page are: the global object
+ * @param platform - where Web Locks, BroadcastChannel, localStorage and the page's events are: the global object
  * @internal
  */
 export function shareTransport(
   real: TransportFactory,
   create: CreateClient,
+  source: TransportSource,
   options: ClientOptions,
   wanted: string,
   platform: SharePlatform,
 ): TransportFactory {
   const { heartbeatTimeoutMs = 45000 } = options
   const beatMs = heartbeatTimeoutMs / 4
-  const source: TransportSource = { native: () => real, lazy: (_wanted, done) => done(real) }
   const factory = (request: TransportRequest, handlers: TransportHandlers) => {
-    const { locks } = platform.navigator
-    const page = platform.document
-    const name = groupName(shareKey(options.share, request, wanted))
+    const name = groupName(options.share, request, wanted)
     const channel = new platform.BroadcastChannel(name)
     // This tab's handlers by type, and every type the group listens to (this tab's and those it heard of).
     const mine: Record<string, Channel> = Object.create(null)
     const types: Record<string, boolean> = Object.create(null)
-    let closed = false
+    // This tab's place among the followers that ask at once whether the leader is there: the lowest steals.
+    const rank = Math.random()
+    let closed: boolean | undefined
     // The leader's term as this tab knows it; this tab's own while it leads.
     let term = 0
     let groupId = ''
-    let shown = ''
+    let shown: string | undefined
     // The lock request now queued or held, the client of a leader, and the release of its lock.
     let request_: object | undefined
     let leader: Client | undefined
-    let release = (): void => undefined
     let abort = (): void => undefined
-    let heard = true
+    let release = (): void => undefined
+    // Whether a leader was heard since the last beat, and for how many beats none was.
+    let heard: boolean | undefined
     let quiet = 0
+    // Events this leader relayed since it last kept the id.
+    let relayed = 0
     // Whether no event came yet on this leader's connection; whether the shared connection ended for good.
-    let fresh = false
-    let ended = false
+    let fresh: boolean | undefined
+    let ended: boolean | undefined
 
     const post = (message: Message) => channel.postMessage(message)
+    const hello = () => post([TAG, HELLO, Object.keys(mine), rank])
+    /**
+     * Keeps the group's last id where every tab of the origin can read it, for a tab that comes to lead before it
+     * has heard anything: as a leader starts, then after every 16 events (a write costs about what posting the event
+     * does, and took a shared client from 15,000 to 5,500 events a second when made for each). So the id kept is at
+     * most 15 events behind: a tab that resumes from it gets those again, and the dedupe window of every other tab
+     * drops them. Written after the event is posted, so it is never ahead of what the followers have. An id over
+     * 100,000 characters is not kept, so as not to fill the origin's storage (the dedupe window holds none over
+     * 65,536 either). Storage that throws (quota, private modes, storage turned off) or is missing is done without:
+     * nothing else depends on it.
+     */
+    const keep = () => {
+      relayed = 0
+      try {
+        if (groupId.length < 1e5) platform.localStorage.setItem(name, groupId)
+      } catch {
+        // Then a tab that leads before it has heard anything starts from its own last id.
+      }
+    }
     // The origin is left to the client, which takes the stream URL's (a redirect to another origin is not seen).
     const deliver = (type: string, data: string, id: string) => {
       const to = mine[type]
-      if (to) handlers.onMessage(to, data, id, undefined)
+      if (to) handlers.onMessage(to, data, id)
     }
 
     /** Shows a state of the shared connection in this tab; one that ended it ends this tab's attempt. */
@@ -77,19 +104,25 @@ export function shareTransport(
     }
 
     function publish(state: ConnectionState): void {
-      post([TAG, 'state', term, groupId, Object.keys(types), toWire(state)])
+      // Structured clone keeps an SsekitError's own fields, but not its message (not enumerable) nor its class, and
+      // cannot clone its cause (an Event, say): left behind.
+      const { error } = state
+      const wire = { ...state, error: error && { ...error, message: error.message, cause: undefined } }
+      post([TAG, STATE, term, groupId, Object.keys(types), wire])
     }
 
     function listenAs(client: Client, type: string): void {
+      // A client that stepped down was disconnected: it delivers nothing more.
       client.on(type, (data, meta) => {
         // The event the group resumed from, replayed (or one without an id just after it, which carries that id):
         // every tab has it. The client drops it at the start of its own connection, but a follower cannot see when
         // a new leader's connection starts.
         const again = fresh && meta.lastEventId === groupId
         fresh = false
-        if (leader !== client || again) return
+        if (again) return
         groupId = meta.lastEventId
-        post([TAG, 'event', term, groupId, type, meta.raw])
+        post([TAG, EVENT, term, groupId, type, meta.raw])
+        if (++relayed > 15) keep()
         deliver(type, meta.raw, groupId)
       })
     }
@@ -101,23 +134,37 @@ export function shareTransport(
       return added
     }
 
-    /** Lock granted: lead until the lock is stolen, the page freezes, or the tab leaves. */
-    function lead(ticket: object): Promise<void> | void {
+    /**
+     * Lock granted: lead until the lock is stolen, the page freezes, or the tab leaves. `waited`: the lock was not
+     * free when this tab asked, so there was a group, whose last id a tab that heard nothing of it takes from storage.
+     */
+    function lead(ticket: object, waited?: boolean): Promise<void> | void {
       // A request that is no longer the current one (the tab left or stole since): released at once.
       if (ticket !== request_) return
-      term = Math.floor(term) + 1 + Math.random()
+      try {
+        // Nothing kept (null) falls to this tab's own last id below.
+        if (waited && !term) groupId = platform.localStorage.getItem(name) as string
+      } catch {
+        // Storage turned off: this tab's own last id.
+      }
+      // Above every term heard of, and, for a tab that heard of none, above those of the leaders before it (elected
+      // earlier); the fraction tells apart two tabs that take a term at once.
+      term = Math.max(term + 1, Date.now()) + Math.random()
       groupId = groupId || request.lastEventId
+      // The first leader of a group writes too, so that a later tab never takes an earlier group's id for this one's.
+      keep()
       const client = create(source, request.url, { ...options, share: false, decode: undefined, lastEventId: groupId })
       leader = client
       fresh = true
       shown = ''
       for (const type in types) listenAs(client, type)
+      client.connect()
+      // Subscribed once connecting, so that its first call is not the idle state.
       client.subscribe((state) => {
-        if (leader !== client || state.status === 'idle') return
+        if (leader !== client) return
         publish(state)
         show({ ...state, role: 'leader' })
       })
-      client.connect()
       return new Promise((resolve) => (release = resolve))
     }
 
@@ -127,11 +174,10 @@ export function shareTransport(
       if (client) client.disconnect()
       // After a failure that ended the connection, the lock is kept a moment, so that the followers hear of it and
       // leave rather than take over and fail again.
-      if (ended) setTimeout(release, 1000)
-      else release()
+      setTimeout(release, ended ? 1000 : 0)
     }
 
-    /** Queues for the lock, or takes it from a leader that seems stuck (`steal`). */
+    /** Queues for the lock (or takes it at once where it is free), or takes it from a leader that seems stuck. */
     function join(steal?: boolean): void {
       if (closed || leader) return
       abort()
@@ -141,17 +187,21 @@ export function shareTransport(
       abort = () => controller.abort()
       heard = true
       quiet = 0
-      // [spec] Web Locks: a request with `signal` cannot also `steal`; a stolen lock's request rejects (AbortError).
-      locks
-        .request(name, steal ? { steal } : { signal: controller.signal }, () => lead(ticket))
-        .catch(() => {
-          // Stolen while leading (an aborted request rejects too, but it is no longer the current one).
-          if (leader && ticket === request_) {
-            stepDown()
-            join()
-          }
-        })
-      post([TAG, 'hello', Object.keys(mine)])
+      // [spec] Web Locks: `ifAvailable` grants a lock only if it is held by none and asked for by none, else the
+      // callback gets null (then this tab queues); `signal` cannot go with `steal` or `ifAvailable`; a stolen lock's
+      // request rejects (AbortError).
+      const ask = (options: LockOptions, waited?: boolean): Promise<unknown> =>
+        platform.navigator.locks
+          .request(name, options, (lock) => (lock ? lead(ticket, waited) : ask({ signal: controller.signal }, true)))
+          .catch(() => {
+            // Stolen while leading (an aborted request rejects too, but it is no longer the current one).
+            if (leader && ticket === request_) {
+              stepDown()
+              join()
+            }
+          })
+      ask(steal ? { steal } : { ifAvailable: true }, steal)
+      hello()
     }
 
     function leave(): void {
@@ -163,9 +213,11 @@ export function shareTransport(
     channel.onmessage = ({ data }) => {
       const message = data as Message
       if (!message || message[0] !== TAG) return
-      if (message[1] === 'hello') {
+      if (message[1] === HELLO) {
         message[2].forEach(addType)
         if (leader) publish(leader.state)
+        // A follower placed before this one asked: it steals if no answer comes, so this one waits for the next round.
+        else if (message[3] < rank) heard = true
         return
       }
       // From a leader: an older one (stolen from while it was stuck) is not heard; a leader that hears of a newer
@@ -178,40 +230,41 @@ export function shareTransport(
       term = message[2]
       groupId = message[3]
       heard = true
-      if (message[1] === 'event') return deliver(message[4], message[5], groupId)
+      if (message[1] === EVENT) return deliver(message[4], message[5], groupId)
       message[4].forEach(addType)
-      // The leader's heartbeat repeats its state: shown once.
-      const seen = JSON.stringify(message[5])
-      if (seen !== shown) show(fromWire(message[5], 'follower'))
+      // The answers to other tabs' hellos repeat the state: shown once.
+      const wire = message[5]
+      const seen = JSON.stringify(wire)
+      const { error } = wire
+      if (seen !== shown) {
+        show({ ...wire, role: 'follower', error: error && new SsekitError(error.message as string, error as never) })
+      }
       shown = seen
     }
 
     // The client's own stall watchdog would count a quiet leader as a dead stream: the leader's client watches the
-    // stream, and this timer watches the leader. The leader's heartbeat is its state, four times per timeout.
+    // stream, and this timer, four beats per timeout, watches the leader.
     const timer = beatMs
       ? setInterval(() => {
           request.onActivity()
-          if (leader) return publish(leader.state)
+          if (leader) return
           quiet = heard ? 0 : quiet + 1
           heard = false
-          if (quiet < 4) return
-          quiet = 0
-          // One follower steals at a time: [spec] with `ifAvailable`, a held lock is not waited for (the callback
-          // gets null). It is held until the others have heard of the new leader.
-          locks.request(
-            name + ' steal',
-            { ifAvailable: true },
-            (lock) => lock && !heard && (join(true), new Promise((done) => setTimeout(done, 2 * beatMs))),
-          )
+          if (quiet < 3) return
+          // Silence may be a leader whose timers the browser slows (a hidden tab's run once a second, and once a
+          // minute after five minutes in Chrome), not a stuck one: ask, and steal a beat later only if no answer
+          // came. [spec] HTML: a message is a task, not a timer, so a slowed but live leader answers at once; a
+          // frozen or busy one does not.
+          if (quiet < 4) return hello()
+          join(true)
         }, beatMs)
       : undefined
 
-    // A frozen page runs nothing: it must not hold the lock, nor be next in the queue.
+    // A frozen page runs nothing: it must not hold the lock, nor be next in the queue. [spec] Page Lifecycle: both
+    // are fired at the document, and reach a capturing listener of its window on the way.
     const rejoin = () => join()
-    if (page) {
-      page.addEventListener('freeze', leave)
-      page.addEventListener('resume', rejoin)
-    }
+    platform.addEventListener('freeze', leave, true)
+    platform.addEventListener('resume', rejoin, true)
 
     // Not before the client has the transport and has listened to its types: a callback from inside this factory
     // call would reach a client that cannot yet close it.
@@ -220,17 +273,15 @@ export function shareTransport(
     return {
       listen(channel: Channel) {
         mine[channel.type] = channel
-        if (addType(channel.type) && request_ && !leader) post([TAG, 'hello', [channel.type]])
+        if (addType(channel.type) && request_ && !leader) hello()
       },
       close() {
         leave()
         closed = true
         clearInterval(timer)
         channel.close()
-        if (page) {
-          page.removeEventListener('freeze', leave)
-          page.removeEventListener('resume', rejoin)
-        }
+        platform.removeEventListener('freeze', leave, true)
+        platform.removeEventListener('resume', rejoin, true)
       },
     }
   }

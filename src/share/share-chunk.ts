@@ -32,7 +32,7 @@ export function share(
   const root = getGlobal() as Partial<SharePlatform>
   const canShare = root.navigator && root.navigator.locks && root.BroadcastChannel
   const wrap = (real: TransportFactory) =>
-    done(canShare ? shareTransport(real, create, options, wanted, root as SharePlatform) : real)
+    done(canShare ? shareTransport(real, create, source, options, wanted, root as SharePlatform) : real)
   // As the client itself decides: native where the request needs nothing more, else a lazily loaded transport.
   const native = !options.headers && (options.method || 'GET') === 'GET' && /^(auto|native)$/.test(wanted)
   const found = native && source.native()

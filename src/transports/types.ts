@@ -48,7 +48,7 @@ export interface TransportHandlers {
    * buffer as the event carries it, and the stream's origin where the transport knows it. Plain arguments rather
    * than an object, since this runs for every event.
    */
-  onMessage(channel: Channel, data: string, lastEventId: string, origin: string | undefined): void
+  onMessage(channel: Channel, data: string, lastEventId: string, origin?: string): void
   /**
    * The connection failed. `reconnecting` is true when the EventSource is already reconnecting by itself
    * (the spec's "reestablish the connection"), false when it gave up ("fail the connection").

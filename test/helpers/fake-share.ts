@@ -2,9 +2,11 @@
  * Fakes of Web Locks and BroadcastChannel for the unit tests of sharing (src/share/), with just the behaviour the
  * election and the relay rely on: exclusive locks granted in request order, `steal`, `signal`, a lock held until
  * its callback's promise settles; messages structured-cloned and delivered by a timer, in order, to every other
- * channel of the same name. `mute` cuts one channel off, as a tab stuck in a long task would be.
+ * channel of the same name. `mute` cuts one channel off, as a tab stuck in a long task would be. `localStorage` is
+ * one origin's, shared by every tab of the platform; `breakStorage` makes it throw as storage does when it is full
+ * or turned off.
  */
-import type { ChannelLike, LocksLike, SharePage, SharePlatform } from '../../src/share/platform'
+import type { ChannelLike, LocksLike, SharePlatform, StorageLike } from '../../src/share/platform'
 import type { Message } from '../../src/share/protocol'
 
 interface Held {
@@ -105,9 +107,34 @@ export function createSharePlatform() {
     }
   }
 
+  const stored = new Map<string, string>()
+  /** Every write that went through, with how many messages had been posted by then. */
+  const writes: Array<{ key: string; value: string; posted: number }> = []
+  /** What throws: nothing, writes (a full quota), or every access, the getter included (storage turned off). */
+  let broken: 'no' | 'writes' | 'all' = 'no'
+  const storage: StorageLike = {
+    getItem: (key) => stored.get(key) ?? null,
+    setItem(key, value) {
+      if (broken !== 'no')
+        throw Object.assign(new Error('The quota has been exceeded.'), { name: 'QuotaExceededError' })
+      stored.set(key, value)
+      writes.push({ key, value, posted: posted.length })
+    },
+  }
+
   return {
     navigator: { locks },
     BroadcastChannel: FakeChannel,
+    get localStorage(): StorageLike {
+      if (broken === 'all')
+        throw Object.assign(new Error('Access is denied for this document.'), { name: 'SecurityError' })
+      return storage
+    },
+    /** The origin's stored items. */
+    stored,
+    writes,
+    /** Makes storage throw on writes, on every access, or not at all. */
+    breakStorage: (what: typeof broken) => (broken = what),
     posted,
     /** Whether a lock of this name is held. */
     isHeld: (name: string) => held.has(name),
@@ -125,15 +152,23 @@ export function createSharePlatform() {
   }
 }
 
-/** A page whose `freeze` and `resume` the test fires. */
+/** The page's events, as the sharing transport listens to them on the global object. */
+type SharePage = Pick<SharePlatform, 'addEventListener' | 'removeEventListener'>
+
+/**
+ * A page whose `freeze` and `resume` the test fires. Listeners must capture, as they must in a browser to hear
+ * these events from the window: they are fired at the document.
+ */
 export function createFakePage(): SharePage & { fire(type: string): void; count(): number } {
   const listeners = new Map<string, Set<() => void>>()
   return {
-    addEventListener(type, listener) {
+    addEventListener(type, listener, capture) {
+      if (capture !== true) throw new Error('a listener of ' + type + ' on the window must capture')
       if (!listeners.has(type)) listeners.set(type, new Set())
       listeners.get(type)?.add(listener)
     },
-    removeEventListener(type, listener) {
+    removeEventListener(type, listener, capture) {
+      if (capture !== true) throw new Error('a listener of ' + type + ' on the window must capture')
       listeners.get(type)?.delete(listener)
     },
     fire(type) {

@@ -2,59 +2,15 @@
 /**
  * The election and the relay protocol of sharing (src/share/relay.ts), on fakes of Web Locks and BroadcastChannel
  * (test/helpers/fake-share.ts) and of the real transport: each "tab" is a client over the sharing transport, with a
- * fake transport of its own that only a leader opens. Timers are jest's; every wait is `advanceTimersByTimeAsync`.
+ * fake transport of its own that only a leader opens (test/helpers/fake-tabs.ts).
  */
-import { createClientWith, type TransportSource } from '../../src/client'
-import { groupName } from '../../src/share/protocol'
-import { shareTransport } from '../../src/share/relay'
-import type { ClientOptions, ConnectionState } from '../../src/types'
-import { createFakePage, createSharePlatform, type FakeSharePlatform } from '../helpers/fake-share'
-import { createFakeTransport } from '../helpers/fake-transport'
-import { record } from '../helpers/record'
+import { isSsekitError, SsekitError } from '../../src/errors'
+import { EVENT, HELLO, STATE } from '../../src/share/protocol'
+import type { ConnectionState } from '../../src/types'
+import { leaderOf, NAME, settle, URL, useFakeTabs } from '../helpers/fake-tabs'
 
-const URL = 'http://test/stream'
-const NAME = groupName(JSON.stringify([URL, 'GET', false, 'lastEventId', 'auto']))
-const BASE: ClientOptions = { share: true, heartbeatTimeoutMs: 4000, retry: { jitter: 0, initialDelayMs: 100 } }
-
-let platform: FakeSharePlatform
-
-beforeEach(() => {
-  jest.useFakeTimers()
-  platform = createSharePlatform()
-})
-afterEach(() => jest.useRealTimers())
-
-/** Lets every promise, lock grant and message run: a few rounds of the timer queue. */
-const settle = async (ms = 5) => {
-  for (let round = 0; round < 5; round++) await jest.advanceTimersByTimeAsync(ms)
-}
-
-function openTab(options: ClientOptions = {}, types: string[] = ['date']) {
-  const fake = createFakeTransport('native')
-  const page = createFakePage()
-  const real = fake.source.native()
-  if (!real) throw new Error('no fake transport')
-  const all = { ...BASE, ...options }
-  const source: TransportSource = {
-    native: () => undefined,
-    lazy: (wanted, done) => done(shareTransport(real, createClientWith, all, wanted, { ...platform, document: page })),
-  }
-  const client = createClientWith(source, URL, all)
-  const rec = record(client, types)
-  client.connect()
-  const ids = () => rec.events().map((entry) => (entry.kind === 'event' ? entry.lastEventId : ''))
-  return { fake, page, client, rec, ids, role: () => client.state.role }
-}
-
-type Tab = ReturnType<typeof openTab>
-
-/** The one tab whose fake transport has a live connection: the leader. */
-function leaderOf(tabs: Tab[]): Tab {
-  const leaders = tabs.filter((tab) => tab.fake.connections.some((connection) => !connection.closed))
-  expect(leaders).toHaveLength(1)
-  expect(leaders[0].role()).toBe('leader')
-  return leaders[0]
-}
+const origin = useFakeTabs()
+const openTab = origin.openTab
 
 describe('election', () => {
   test('three tabs: the first leads, alone opens a connection, and every tab shows its state', async () => {
@@ -133,8 +89,8 @@ describe('election', () => {
     // The follower left before the lock was free: it did not try again.
     expect(tabs[1].fake.connections).toHaveLength(0)
     await jest.advanceTimersByTimeAsync(1000)
-    expect(platform.isHeld(NAME)).toBe(false)
-    expect(platform.channels.size).toBe(0)
+    expect(origin.platform.isHeld(NAME)).toBe(false)
+    expect(origin.platform.channels.size).toBe(0)
   })
 })
 
@@ -186,8 +142,8 @@ describe('handover', () => {
     tabs[0].client.disconnect()
     await settle()
     expect(tabs[0].fake.last.closed).toBe(true)
-    expect(platform.isHeld(NAME)).toBe(false)
-    expect(platform.channels.size).toBe(0)
+    expect(origin.platform.isHeld(NAME)).toBe(false)
+    expect(origin.platform.channels.size).toBe(0)
     expect(tabs[0].page.count()).toBe(0)
   })
 
@@ -214,9 +170,9 @@ describe('handover', () => {
     tabs[0].fake.last.message('date', 'x', '1')
     await settle()
     // The leader's channel: the one that posts states.
-    const stuck = platform.posted.find((post) => post.message[1] === 'state')?.from
+    const stuck = origin.platform.posted.find((post) => post.message[1] === STATE)?.from
     if (!stuck) throw new Error('no state was posted')
-    platform.mute(stuck)
+    origin.platform.mute(stuck)
     await jest.advanceTimersByTimeAsync(4000)
     await settle()
     // Not yet: four quiet looks a quarter of the timeout apart.
@@ -230,7 +186,7 @@ describe('handover', () => {
     expect(tabs.map((tab) => tab.fake.connections.length).reduce((a, b) => a + b)).toBe(2)
     expect(next).not.toBe(tabs[0])
     expect(next.fake.last.request.lastEventId).toBe('1')
-    platform.mute(stuck, false)
+    origin.platform.mute(stuck, false)
     next.fake.last.open()
     next.fake.last.message('date', 'y', '2')
     await settle()
@@ -262,13 +218,13 @@ describe('protocol', () => {
     tabs[0].fake.last.open()
     tabs[0].fake.last.message('date', 'x', '1')
     await settle()
-    const event = ['event', 1e9, '99', 'date', 'forged']
+    const event = [EVENT, 1e15, '99', 'date', 'forged']
     const foreign = [null, 'text', 'ssekit/1', 42, ['ssekit/2', ...event], ['ssekit', ...event], event]
     for (const data of [...foreign, { ssekit: 1, kind: 'event', term: 1e9, id: '99', type: 'date', data: 'x' }]) {
-      platform.inject(NAME, data)
+      origin.platform.inject(NAME, data)
     }
     // Of this protocol, but from a leader older than the current one.
-    platform.inject(NAME, ['ssekit/1', 'event', 0.5, '99', 'date', 'forged'])
+    origin.platform.inject(NAME, ['ssekit/1', EVENT, 0.5, '99', 'date', 'forged'])
     await settle()
     expect(tabs[1].ids()).toEqual(['1'])
     expect(tabs[0].role()).toBe('leader')
@@ -279,7 +235,7 @@ describe('protocol', () => {
     await settle()
     tabs[0].fake.last.open()
     await settle()
-    platform.inject(NAME, ['ssekit/1', 'event', 1e9, '5', 'date', 'z'])
+    origin.platform.inject(NAME, ['ssekit/1', EVENT, 1e15, '5', 'date', 'z'])
     await settle()
     // It closed its connection and delivered the newer leader's event; that "leader" (a forged message) holds no
     // lock, so the election goes on to one real leader.
@@ -288,13 +244,37 @@ describe('protocol', () => {
     leaderOf(tabs)
   })
 
+  test("a state crosses with its error rebuilt as an SsekitError, with the leader's message and fields, without its cause", async () => {
+    const tabs = [openTab(), openTab()]
+    await settle()
+    // A cause structured clone cannot copy (an Event has methods, say).
+    const cause = { listener: () => undefined }
+    const error = new SsekitError('Connection failed with status 503: GET ' + URL, {
+      code: 'http-status',
+      status: 503,
+      url: URL,
+      retryAfterMs: 2000,
+      cause,
+    })
+    tabs[0].fake.last.handlers.onError(error, false)
+    await settle()
+    const state = tabs[1].client.state
+    expect(state).toMatchObject({ status: 'reconnecting', attempt: 1, delayMs: 2000, role: 'follower' })
+    expect(state.error).toBeInstanceOf(SsekitError)
+    expect(isSsekitError(state.error)).toBe(true)
+    expect(state.error).toMatchObject({ name: 'SsekitError', code: 'http-status', status: 503, retryAfterMs: 2000 })
+    expect(state.error?.message).toBe(error.message)
+    expect(state.error?.cause).toBeUndefined()
+    expect(tabs[0].client.state.error).toBe(error)
+  })
+
   test('every message is structured-cloneable, and carries the tag and version', async () => {
     const tabs = [openTab(), openTab()]
     await settle()
     tabs[0].fake.last.refuse(503)
     await settle()
-    expect(platform.posted.length).toBeGreaterThan(0)
-    for (const { message } of platform.posted) expect(message[0]).toBe('ssekit/1')
-    expect(platform.posted.map(({ message }) => message[1])).toEqual(expect.arrayContaining(['hello', 'state']))
+    expect(origin.platform.posted.length).toBeGreaterThan(0)
+    for (const { message } of origin.platform.posted) expect(message[0]).toBe('ssekit/1')
+    expect(origin.platform.posted.map(({ message }) => message[1])).toEqual(expect.arrayContaining([HELLO, STATE]))
   })
 })

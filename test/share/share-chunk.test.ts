@@ -1,13 +1,10 @@
 /** @jest-environment node */
 /**
- * The share chunk's entry (src/share/share-chunk.ts) and the protocol's pure parts: the real transport is chosen as
- * the client would choose it, wrapped only where Web Locks and BroadcastChannel exist; the share key; states that
- * survive structured clone with their error rebuilt.
+ * The share chunk's entry (src/share/share-chunk.ts) and the group's name: the real transport is chosen as the
+ * client would choose it, wrapped only where Web Locks and BroadcastChannel exist; the share key.
  */
 import { createClientWith } from '../../src/client'
-import { SsekitError } from '../../src/errors'
-import { shareKey } from '../../src/share/key'
-import { fromWire, groupName, toWire } from '../../src/share/protocol'
+import { groupName } from '../../src/share/key'
 import { share } from '../../src/share/share-chunk'
 import type { TransportFactory, TransportRequest } from '../../src/transports/types'
 import type { ClientOptions } from '../../src/types'
@@ -49,37 +46,10 @@ describe('with them', () => {
   })
 })
 
-test('the share key: a name given, or what the request is made of', () => {
+test("the group's name: the protocol's tag, then a key given, or what the request is made of", () => {
   const request = { url: 'https://a.example/s', method: 'GET', withCredentials: true, lastEventIdParam: 'since' }
-  expect(shareKey('prices', request as TransportRequest, 'auto')).toBe('key prices')
-  expect(shareKey(true, request as TransportRequest, 'fetch')).toBe(
-    '["https://a.example/s","GET",true,"since","fetch"]',
+  expect(groupName('prices', request as TransportRequest, 'auto')).toBe('ssekit/1 key prices')
+  expect(groupName(true, request as TransportRequest, 'fetch')).toBe(
+    'ssekit/1 ["https://a.example/s","GET",true,"since","fetch"]',
   )
-  expect(groupName('key prices')).toBe('ssekit/1 key prices')
-})
-
-test('a state crosses structured clone with its error rebuilt as an SsekitError, without its cause', () => {
-  const cause = new (class FakeEvent {
-    readonly listener = () => undefined
-  })()
-  const error = new SsekitError('Connection failed with status 503: GET /s', {
-    code: 'http-status',
-    status: 503,
-    url: '/s',
-    retryAfterMs: 2000,
-    cause,
-  })
-  const wire = structuredClone(toWire({ status: 'reconnecting', attempt: 2, delayMs: 2000, error, transport: 'fetch' }))
-  const state = fromWire(wire, 'follower')
-  expect(state).toMatchObject({
-    status: 'reconnecting',
-    attempt: 2,
-    delayMs: 2000,
-    transport: 'fetch',
-    role: 'follower',
-  })
-  expect(state.error).toBeInstanceOf(SsekitError)
-  expect(state.error).toMatchObject({ name: 'SsekitError', code: 'http-status', status: 503, retryAfterMs: 2000 })
-  expect(state.error?.message).toBe(error.message)
-  expect(state.error?.cause).toBeUndefined()
 })
