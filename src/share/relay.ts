@@ -173,8 +173,9 @@ export function shareTransport(
       leader = undefined
       if (client) client.disconnect()
       // After a failure that ended the connection, the lock is kept a moment, so that the followers hear of it and
-      // leave rather than take over and fail again.
-      setTimeout(release, ended ? 1000 : 0)
+      // leave rather than take over and fail again. Else at once: a page about to be frozen runs no timer.
+      if (ended) setTimeout(release, 1000)
+      else release()
     }
 
     /** Queues for the lock (or takes it at once where it is free), or takes it from a leader that seems stuck. */
