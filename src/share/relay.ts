@@ -64,8 +64,9 @@ export function shareTransport(
     // Whether a leader was heard since the last beat, and for how many beats none was.
     let heard: boolean | undefined
     let quiet = 0
-    // Events this leader relayed since it last kept the id.
-    let relayed = 0
+    // Events relayed since the id was last kept; a tab's first event as a leader is kept at once, so that the id kept
+    // is not the empty one of a group that had events.
+    let relayed = 15
     // Whether no event came yet on this leader's connection; whether the shared connection ended for good.
     let fresh: boolean | undefined
     let ended: boolean | undefined
@@ -74,16 +75,15 @@ export function shareTransport(
     const hello = () => post([TAG, HELLO, Object.keys(mine), rank])
     /**
      * Keeps the group's last id where every tab of the origin can read it, for a tab that comes to lead before it
-     * has heard anything: as a leader starts, then after every 16 events (a write costs about what posting the event
-     * does, and took a shared client from 15,000 to 5,500 events a second when made for each). So the id kept is at
-     * most 15 events behind: a tab that resumes from it gets those again, and the dedupe window of every other tab
-     * drops them. Written after the event is posted, so it is never ahead of what the followers have. An id over
+     * has heard anything: as a leader starts, at its first event, then after every 16 (a write costs about what
+     * posting the event does: a write per event halved a shared client's rate). So the id kept is at most 15 events
+     * behind: a tab that resumes from it has the server replay those, which the dedupe window of every other tab
+     * drops. Written after the event is posted, so it is never ahead of what the followers have. An id over
      * 100,000 characters is not kept, so as not to fill the origin's storage (the dedupe window holds none over
      * 65,536 either). Storage that throws (quota, private modes, storage turned off) or is missing is done without:
      * nothing else depends on it.
      */
     const keep = () => {
-      relayed = 0
       try {
         if (groupId.length < 1e5) platform.localStorage.setItem(name, groupId)
       } catch {
@@ -122,7 +122,10 @@ export function shareTransport(
         if (again) return
         groupId = meta.lastEventId
         post([TAG, EVENT, term, groupId, type, meta.raw])
-        if (++relayed > 15) keep()
+        if (++relayed > 15) {
+          relayed = 0
+          keep()
+        }
         deliver(type, meta.raw, groupId)
       })
     }
@@ -173,8 +176,9 @@ export function shareTransport(
       leader = undefined
       if (client) client.disconnect()
       // After a failure that ended the connection, the lock is kept a moment, so that the followers hear of it and
-      // leave rather than take over and fail again.
-      setTimeout(release, ended ? 1000 : 0)
+      // leave rather than take over and fail again. Else at once: a page about to be frozen runs no timer.
+      if (ended) setTimeout(release, 1000)
+      else release()
     }
 
     /** Queues for the lock (or takes it at once where it is free), or takes it from a leader that seems stuck. */

@@ -1,7 +1,7 @@
 /** @jest-environment node */
 /**
  * The group's last id kept in localStorage (src/share/relay.ts), on the fakes of test/helpers/fake-tabs.ts: kept as
- * a leader starts and after every 16 events; a tab that comes to lead before it has heard anything resumes from it; a
+ * a leader starts, at its first event, then after every 16; a tab that comes to lead before it has heard anything resumes from it; a
  * group's first tab never takes an earlier group's; storage that throws changes nothing else. A leader that dies
  * without a word (a crash) is one whose channel is muted and whose lock is then released.
  */
@@ -33,13 +33,13 @@ async function crash(tab: Tab): Promise<void> {
   await settle()
 }
 
-test('kept as a leader starts, then after every 16 events, each after its event was posted', async () => {
+test('kept as a leader starts, at its first event, then after every 16, each after its event was posted', async () => {
   const tabs = [openTab(), openTab()]
   await settle()
   tabs[0].fake.last.open()
   await deliver(tabs[0], range(1, 40))
   const { writes, posted } = origin.platform
-  expect(writes.map((write) => write.value)).toEqual(['', '16', '32'])
+  expect(writes.map((write) => write.value)).toEqual(['', '1', '17', '33'])
   for (const write of writes.slice(1)) {
     const before = posted.slice(0, write.posted)
     expect(before.some(({ message }) => message[1] === EVENT && message[3] === write.value)).toBe(true)
@@ -60,7 +60,7 @@ test('a tab that comes to lead before it has heard anything resumes from the kep
   expect(leaderOf([first, follower])).toBe(first)
   first.fake.last.open()
   await deliver(first, range(2, 20))
-  expect(origin.platform.stored.get(NAME)).toBe('17')
+  expect(origin.platform.stored.get(NAME)).toBe('18')
   silence()
   // A tab joins and hears nothing (its hello goes unanswered); the follower queues again behind it (it froze and
   // resumed), so that the new tab is next.
@@ -74,15 +74,31 @@ test('a tab that comes to lead before it has heard anything resumes from the kep
   expect(late.client.state.role).toBeUndefined()
   await crash(first)
   expect(leaderOf([follower, late])).toBe(late)
-  expect(late.fake.last.request.lastEventId).toBe('17')
+  expect(late.fake.last.request.lastEventId).toBe('18')
   late.fake.last.open()
   // The server replays what came after the kept id, then goes on.
-  await deliver(late, range(18, 25))
+  await deliver(late, range(19, 25))
   // The follower heard the new leader at once: its term is above the one it knew, though it heard of none. Its
-  // dedupe window dropped the replayed 18 to 20.
+  // dedupe window dropped the replayed 19 and 20.
   expect(follower.ids()).toEqual(range(1, 25))
-  expect(late.ids()).toEqual(range(18, 25))
+  expect(late.ids()).toEqual(range(19, 25))
   expect(follower.client.state).toMatchObject({ status: 'open', role: 'follower' })
+})
+
+test("a group's first events: the first is kept at once, so a tab that leads after a silent crash resumes from it", async () => {
+  const first = openTab()
+  await settle()
+  first.fake.last.open()
+  await deliver(first, ['1', '2', '3'])
+  expect(origin.platform.stored.get(NAME)).toBe('1')
+  silence()
+  const late = openTab()
+  await settle()
+  await crash(first)
+  expect(leaderOf([late])).toBe(late)
+  // Not the empty id, from which the server would send only what comes next: '2' and '3' and what came meanwhile
+  // are replayed.
+  expect(late.fake.last.request.lastEventId).toBe('1')
 })
 
 test("a group's first tab does not take an earlier group's id, and writes its own over it", async () => {
@@ -108,9 +124,10 @@ test('an id of 100,000 characters or more is not kept', async () => {
   await settle()
   tabs[0].fake.last.open()
   const longest = 'a'.repeat(99_999)
-  const ids = [...range(1, 15), longest, ...range(17, 31), longest + 'b']
+  // The 17th and the 33rd events are kept, but for the length of the 33rd's id.
+  const ids = [...range(1, 16), longest, ...range(18, 32), longest + 'b']
   await deliver(tabs[0], ids)
-  expect(origin.platform.writes.map((write) => write.value)).toEqual(['', longest])
+  expect(origin.platform.writes.map((write) => write.value)).toEqual(['', '1', longest])
   expect(origin.platform.stored.get(NAME)).toBe(longest)
   expect(tabs[1].ids()).toEqual(ids)
 })

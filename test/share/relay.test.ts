@@ -153,6 +153,10 @@ describe('handover', () => {
     tabs[0].fake.last.open()
     await settle()
     tabs[0].page.fire('freeze')
+    // A frozen page runs no timer: the lock is released in the freeze handler's own turn, and the next tab leads
+    // with no timer run (promise callbacks only).
+    for (let turn = 0; turn < 20; turn++) await Promise.resolve()
+    expect(tabs[1].fake.connections).toHaveLength(1)
     await settle()
     expect(tabs[0].fake.last.closed).toBe(true)
     expect(leaderOf(tabs)).toBe(tabs[1])
