@@ -4,6 +4,7 @@
  * a test. Timers are jest's fake ones; every wait is `advanceTimersByTimeAsync`.
  */
 import { createClientWith, type TransportSource } from '../../src/client'
+import { STATE } from '../../src/share/protocol'
 import type { SharePlatform } from '../../src/share/platform'
 import { shareTransport } from '../../src/share/relay'
 import type { ClientOptions } from '../../src/types'
@@ -65,11 +66,21 @@ export function useFakeTabs() {
     return { fake, page, client, rec, ids, role: () => client.state.role }
   }
 
+  /** The channel of the leader now: the one that posted the latest state (followers post none). */
+  function leaderChannel(): FakeSharePlatform['posted'][number]['from'] {
+    const from = origin()
+      .posted.filter((post) => post.message[1] === STATE)
+      .pop()?.from
+    if (!from) throw new Error('no leader has posted a state')
+    return from
+  }
+
   return {
     get platform() {
       return origin()
     },
     openTab,
+    leaderChannel,
   }
 }
 

@@ -5,7 +5,7 @@
  * group's first tab never takes an earlier group's; storage that throws changes nothing else. A leader that dies
  * without a word (a crash) is one whose channel is muted and whose lock is then released.
  */
-import { EVENT, STATE } from '../../src/share/protocol'
+import { EVENT } from '../../src/share/protocol'
 import { leaderOf, NAME, settle, useFakeTabs, type Tab } from '../helpers/fake-tabs'
 
 const origin = useFakeTabs()
@@ -22,9 +22,7 @@ async function deliver(leader: Tab, ids: string[]): Promise<void> {
 
 /** Cuts the leader off, as a renderer about to crash is: nothing it posts from now on is heard. */
 function silence(): void {
-  const leaderChannel = origin.platform.posted.filter((post) => post.message[1] === STATE).pop()?.from
-  if (!leaderChannel) throw new Error('no leader has posted a state')
-  origin.platform.mute(leaderChannel)
+  origin.platform.mute(origin.leaderChannel())
 }
 
 /** The silenced leader goes: its lock is released, and nothing it says on the way is heard. */

@@ -46,8 +46,7 @@ test('a leader that does not answer is stolen from a beat after the question, an
   tabs[0].fake.last.open()
   tabs[0].fake.last.message('date', 'x', '1')
   await settle()
-  const stuck = origin.platform.posted.find((post) => post.message[1] === STATE)?.from
-  if (!stuck) throw new Error('no state was posted')
+  const stuck = origin.leaderChannel()
   origin.platform.mute(stuck)
   const before = origin.platform.posted.length
   // Three quiet beats (counted from the first after the last message): the follower asks.
@@ -69,8 +68,7 @@ test('of four followers that ask at once, only the one placed first steals', asy
   await settle()
   tabs[0].fake.last.open()
   await settle()
-  const stuck = origin.platform.posted.find((post) => post.message[1] === STATE)?.from
-  if (!stuck) throw new Error('no state was posted')
+  const stuck = origin.leaderChannel()
   origin.platform.mute(stuck)
   const before = origin.platform.posted.length
   await jest.advanceTimersByTimeAsync(5000)

@@ -173,9 +173,7 @@ describe('handover', () => {
     tabs[0].fake.last.open()
     tabs[0].fake.last.message('date', 'x', '1')
     await settle()
-    // The leader's channel: the one that posts states.
-    const stuck = origin.platform.posted.find((post) => post.message[1] === STATE)?.from
-    if (!stuck) throw new Error('no state was posted')
+    const stuck = origin.leaderChannel()
     origin.platform.mute(stuck)
     await jest.advanceTimersByTimeAsync(4000)
     await settle()
