@@ -153,24 +153,21 @@ export function createClientWith<Events extends EventMap>(
     unwatch = undefined
   }
 
-  /** Returns false for an event that was delivered already (a replay). */
-  function isNew(id: string): boolean {
-    // An unchanged id buffer: the event carried no `id` field. The common case, tested first.
-    // [spec] If the field value does not contain U+0000 NULL, then set the last event ID buffer to the field value.
-    // Otherwise, ignore the field.
-    if (id === connectionId || id.indexOf('\0') >= 0) return true
-    connectionId = id
-    if (id && seen.has(id)) return false
-    lastEventId = id
-    if (id) seen.add(id)
-    return true
-  }
-
   function deliver(from: TypeChannel, raw: string, id: string, messageOrigin: string | undefined): void {
     if (raw.length > maxEventLength) {
       return failed(problem('too-large', DEV && 'An event longer than ' + maxEventLength + ' characters'), false)
     }
-    if (from === ping || !isNew(id)) return
+    if (from === ping) return
+    // A changed id buffer means the event carried an `id` field; an unchanged one (the common case) skips the rest.
+    // [spec] If the field value does not contain U+0000 NULL, then set the last event ID buffer to the field value.
+    // Otherwise, ignore the field.
+    if (id !== connectionId && id.indexOf('\0') < 0) {
+      connectionId = id
+      // A replay of an event delivered already is dropped.
+      if (id && seen.has(id)) return
+      lastEventId = id
+      if (id) seen.add(id)
+    }
     const { type, list } = from
     const isLost = from === lost
     if (!isLost && !list.length) return
