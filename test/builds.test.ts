@@ -4,7 +4,7 @@
  * the development build explains (what was expected, what was given, "did you mean"). Checked on the built files:
  * the ESM builds (`dist/index.js`, `dist/dev/index.js`) and the script-tag files, run in a bare `vm` context.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import vm from 'node:vm'
 
@@ -108,4 +108,14 @@ describe.each(BUILDS)('%s', (_name, isDev, load) => {
     }
     expect(String(refused)).toMatch(/^SsekitError: Invalid option retyr: unknown option/)
   })
+})
+
+test('no lazily loaded chunk of the production build imports DEV: its branches are gone, not left to run', () => {
+  // Rollup drops `DEV && words` to `DEV` rather than `false` in a chunk that imports the binding from the core, so
+  // the core would export it and every chunk import it; a `DEV ? words : ''` leaves neither.
+  const dir = built('dist/chunks')
+  const chunks = readdirSync(dir).filter((name) => name.endsWith('.js'))
+  expect(chunks.length).toBeGreaterThan(3)
+  for (const name of chunks)
+    expect([name, readFileSync(path.join(dir, name), 'utf8')]).not.toEqual([name, expect.stringMatching(/\bas DEV\b/)])
 })

@@ -111,7 +111,7 @@ export function createTestClient<Events extends EventMap = Record<string, string
   }
 
   function answer(to: HandConnection, status: number, { headers = {}, statusText }: FailOptions): void {
-    const error = responseError(to.request.url, status, statusText, headerReader(headers))
+    const error = responseError(to.request.url, status, statusText, headerReader(headers), to.request.method)
     if (!error) return refuse('fail', 'a failing status', status + ' with text/event-stream opens: use server.open()')
     to.end(error, false)
   }

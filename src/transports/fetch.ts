@@ -1,4 +1,5 @@
-import { SsekitError, isSsekitError } from '../errors'
+import { DEV } from '../dev'
+import { isSsekitError, requestError, type SsekitError } from '../errors'
 import { createParser } from './parse'
 import { responseError } from './response-error'
 import type { Channel, Transport, TransportFactory, TransportHandlers, TransportRequest } from './types'
@@ -22,7 +23,6 @@ const RECONNECTION_TIME_MS = 3000
 function open(request: TransportRequest, handlers: TransportHandlers): Transport {
   const { url, method, maxEventLength, onActivity } = request
   const listening: Record<string, Channel> = Object.create(null)
-  const what = method + ' ' + url
   let closed = false
   let delayMs = RECONNECTION_TIME_MS
   let controller: AbortController | undefined
@@ -35,10 +35,13 @@ function open(request: TransportRequest, handlers: TransportHandlers): Transport
     },
     onRetry: (ms) => (delayMs = ms),
     onTooLarge() {
-      throw new SsekitError('A line or event longer than ' + maxEventLength + ' characters: ' + what, {
-        code: 'too-large',
+      throw requestError(
+        'too-large',
+        DEV ? 'A line or event longer than ' + maxEventLength + ' characters' : '',
         url,
-      })
+        undefined,
+        method,
+      )
     },
   })
 
@@ -70,25 +73,26 @@ function open(request: TransportRequest, handlers: TransportHandlers): Transport
       // Called before every request, the transport's own reconnections included, like the headers of the client's.
       body = typeof request.body === 'function' ? request.body() : request.body
     } catch (cause) {
-      return end(new SsekitError('The body function threw: ' + what, { code: 'bad-option', url, cause }), false)
+      return end(requestError('bad-option', DEV ? 'The body function threw' : '', url, cause, method), false)
     }
     const lost = (cause: unknown) =>
       live() &&
       (isSsekitError(cause)
         ? end(cause, false)
-        : end(new SsekitError('Connection lost: ' + what, { code: 'network', url, cause }), true))
+        : end(requestError('network', DEV ? 'Connection lost' : '', url, cause, method), true))
     fetch(url, {
       method,
       body,
       headers,
-      // [spec] The request's credentials mode is "include" when withCredentials is true, else "same-origin".
-      credentials: request.withCredentials ? 'include' : 'same-origin',
+      // [spec] The request's credentials mode is "include" when withCredentials is true, else "same-origin" (the
+      // default of fetch).
+      credentials: request.withCredentials ? 'include' : undefined,
       // [spec] "Set request's cache mode to "no-store"."
       cache: 'no-store',
       signal: current.signal,
     }).then((response) => {
       if (!live()) return
-      const refused = responseError(url, response.status, response.statusText, response.headers)
+      const refused = responseError(url, response.status, response.statusText, response.headers, method)
       // [spec] A status other than 200, or a content type other than text/event-stream: "fail the connection".
       if (refused) return end(refused, false)
       // A response without a body (null) throws here: a lost connection, like a body that ends at once.
@@ -135,4 +139,4 @@ function open(request: TransportRequest, handlers: TransportHandlers): Transport
  * `AbortController`, which browsers of the last years, Node 18+, Deno, Bun and workers all have.
  * @internal
  */
-export const fetchTransport = Object.defineProperty(open, 'kind', { value: 'fetch' }) as TransportFactory
+export const fetchTransport: TransportFactory = Object.assign(open, { kind: 'fetch' as const })

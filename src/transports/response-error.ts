@@ -1,4 +1,5 @@
-import { SsekitError } from '../errors'
+import { DEV } from '../dev'
+import { SsekitError, type ErrorCode } from '../errors'
 
 /** The parts of a response's headers the classification reads (fetch `Headers` and the polyfill's both fit). */
 export interface HeaderReader {
@@ -19,7 +20,9 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
 }
 
 /**
- * The error for a response the event stream refused, from what the response says.
+ * The error for a response the event stream refused, from what the response says. Its message names the request
+ * and what was wrong (in the production build `http-status 503`, `no-content 204` or `content-type text/html`;
+ * in the development build in words).
  *
  * [spec] A status of 200 with a `Content-Type` other than `text/event-stream`, or any other status, fails the
  * connection; 204 is the server's way to say "stop reconnecting".
@@ -32,25 +35,21 @@ export function responseError(
   status: number,
   statusText: string | undefined,
   headers: HeaderReader | undefined,
+  method = 'GET',
 ): SsekitError | undefined {
+  const type = (headers && headers.get('Content-Type')) || ''
+  let code: ErrorCode = 'http-status'
+  let what = status + (statusText ? ' ' + statusText : '')
+  let words = DEV ? 'Connection failed with status ' + what : ''
   if (status === 200) {
-    const type = headers ? headers.get('Content-Type') : null
-    if (type && /^text\/event-stream(;|$)/i.test(type)) return undefined
-    return new SsekitError('Expected text/event-stream but got ' + (type || 'no content type') + ': GET ' + url, {
-      code: 'content-type',
-      status,
-      url,
-    })
+    if (/^text\/event-stream(;|$)/i.test(type)) return undefined
+    code = 'content-type'
+    what = type || 'none'
+    words = DEV ? 'Expected text/event-stream but got ' + (type || 'no content type') : ''
+  } else if (status === 204) {
+    code = 'no-content'
+    words = DEV ? 'Server answered 204 No Content, which means stop' : ''
   }
-  if (status === 204) {
-    return new SsekitError('Server answered 204 No Content, which means stop: GET ' + url, {
-      code: 'no-content',
-      status,
-      url,
-    })
-  }
-  return new SsekitError(
-    'Connection failed with status ' + status + (statusText ? ' ' + statusText : '') + ': GET ' + url,
-    { code: 'http-status', status, url, retryAfterMs: parseRetryAfter(headers && headers.get('Retry-After')) },
-  )
+  const retryAfterMs = code === 'http-status' ? parseRetryAfter(headers && headers.get('Retry-After')) : undefined
+  return new SsekitError((words || code + ' ' + what) + ': ' + method + ' ' + url, { code, status, url, retryAfterMs })
 }

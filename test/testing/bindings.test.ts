@@ -2,6 +2,7 @@
 // `bindButton` and `bindStatus` on a test client in jsdom (no EventSource, no fetch), as they are: the button
 // connects and disconnects the client, the status line follows what the test's server side does, and the page's
 // offline and online events reach the client as they reach a real one.
+import { DEV } from '../../src/dev'
 import { bindButton, bindStatus } from '../../src/index'
 import { createTestClient } from '../../src/testing/index'
 
@@ -35,7 +36,7 @@ test('the button connects and disconnects; the status line follows the server si
   server.fail(401, { statusText: 'Unauthorized' })
   expect([button.textContent, status.textContent]).toEqual([
     'Connect',
-    'Connection closed! Connection failed with status 401 Unauthorized: GET http://localhost/api/feed',
+    `Connection closed! ${DEV ? 'Connection failed with status' : 'http-status'} 401 Unauthorized: GET http://localhost/api/feed`,
   ])
   button.click()
   expect(client.state.status).toBe('connecting')

@@ -127,7 +127,9 @@ describe('answers', () => {
     server.fail(503, { headers: { 'retry-after': '5' }, statusText: 'Service Unavailable' })
     expect(client.state).toMatchObject({ status: 'reconnecting', attempt: 1, delayMs: 5000 })
     expect(client.state.error).toMatchObject({ code: 'http-status', status: 503, retryAfterMs: 5000 })
-    expect(client.state.error?.message).toBe(`Connection failed with status 503 Service Unavailable: GET ${URL}`)
+    expect(client.state.error?.message).toBe(
+      `${DEV ? 'Connection failed with status' : 'http-status'} 503 Service Unavailable: GET ${URL}`,
+    )
     jest.advanceTimersByTime(4999)
     expect(server.requests).toHaveLength(1)
     jest.advanceTimersByTime(1)

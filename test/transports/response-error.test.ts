@@ -1,4 +1,5 @@
 /** @jest-environment node */
+import { DEV } from '../../src/dev'
 import { parseRetryAfter, responseError } from '../../src/transports/response-error'
 
 const headers = (map: Record<string, string>) => ({ get: (name: string) => map[name.toLowerCase()] ?? null })
@@ -19,10 +20,28 @@ test.each([
   else expect(error).toMatchObject({ code, status, url: '/s' })
 })
 
-test('the message names the status, its text and the URL; Retry-After is carried', () => {
-  const error = responseError('/s', 503, 'Service Unavailable', headers({ 'retry-after': '3' }))
-  expect(error?.message).toBe('Connection failed with status 503 Service Unavailable: GET /s')
+test('the message names the status, its text, the method and the URL; Retry-After is carried', () => {
+  const error = responseError('/s', 503, 'Service Unavailable', headers({ 'retry-after': '3' }), 'POST')
+  expect(error?.message).toBe(
+    DEV
+      ? 'Connection failed with status 503 Service Unavailable: POST /s'
+      : 'http-status 503 Service Unavailable: POST /s',
+  )
   expect(error?.retryAfterMs).toBe(3000)
+})
+
+test('the message of a refused content type names it, and a 204 says stop', () => {
+  const html = responseError('/s', 200, 'OK', headers({ 'content-type': 'text/html' }))
+  expect(html?.message).toBe(
+    DEV ? 'Expected text/event-stream but got text/html: GET /s' : 'content-type text/html: GET /s',
+  )
+  expect(responseError('/s', 200, 'OK', headers({}))?.message).toBe(
+    DEV ? 'Expected text/event-stream but got no content type: GET /s' : 'content-type none: GET /s',
+  )
+  expect(responseError('/s', 204, 'No Content', headers({}))?.message).toBe(
+    DEV ? 'Server answered 204 No Content, which means stop: GET /s' : 'no-content 204 No Content: GET /s',
+  )
+  expect(html).not.toHaveProperty('retryAfterMs', expect.anything())
 })
 
 test('Retry-After in seconds or as an HTTP date', () => {
