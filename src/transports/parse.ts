@@ -20,6 +20,17 @@ export interface ParserHandlers {
   onTooLarge(): never
 }
 
+/** Whether the line at `start` of `chunk` is a `data:` field: by character codes, faster than `startsWith`. */
+function isData(chunk: string, start: number): boolean {
+  return (
+    chunk.charCodeAt(start) === 100 &&
+    chunk.charCodeAt(start + 1) === 97 &&
+    chunk.charCodeAt(start + 2) === 116 &&
+    chunk.charCodeAt(start + 3) === 97 &&
+    chunk.charCodeAt(start + 4) === 58
+  )
+}
+
 /** A parser for one stream at a time. @internal */
 export interface Parser {
   /** Parses the next piece of the stream. */
@@ -53,6 +64,17 @@ export function createParser(maxLength: number, lastEventId: string, handlers: P
   // The last chunk ended with a CR: a LF at the start of the next one is part of the same line ending.
   let skipLf = false
 
+  /** [spec] "If the line is empty (a blank line): Dispatch the event." */
+  function dispatch(): void {
+    // [spec] "Set the last event ID string of the event source to the value of the last event ID buffer."
+    lastEventId = id
+    // [spec] "If the data buffer is an empty string, set the data buffer and the event type buffer to the empty
+    // string and return." Otherwise the event's type is the event type buffer, or `message` when it is empty.
+    if (hasData) onEvent(type || 'message', data, id)
+    data = type = ''
+    hasData = false
+  }
+
   function append(value: string): void {
     // [spec] "Append the field value to the data buffer, then append a single U+000A LINE FEED (LF) character to
     // the data buffer." The LF between lines is added here, the one after the last never is (it would be removed).
@@ -75,21 +97,10 @@ export function createParser(maxLength: number, lastEventId: string, handlers: P
     // [spec] Any other field name: "The field is ignored."
   }
 
+  /** A line that is not empty. */
   function line(chunk: string, start: number, end: number): void {
-    // [spec] "If the line is empty (a blank line): Dispatch the event."
-    if (start === end) {
-      // [spec] "Set the last event ID string of the event source to the value of the last event ID buffer."
-      lastEventId = id
-      // [spec] "If the data buffer is an empty string, set the data buffer and the event type buffer to the empty
-      // string and return." Otherwise the event's type is the event type buffer, or `message` when it is empty.
-      if (hasData) onEvent(type || 'message', data, id)
-      data = ''
-      hasData = false
-      type = ''
-      return
-    }
     // The common line, without a slice for its field name.
-    if (chunk.startsWith('data:', start)) {
+    if (isData(chunk, start)) {
       // [spec] "If value starts with a U+0020 SPACE character, remove it from value."
       return append(chunk.slice(chunk.charCodeAt(start + 5) === 32 ? start + 6 : start + 5, end))
     }
@@ -104,20 +115,21 @@ export function createParser(maxLength: number, lastEventId: string, handlers: P
 
   return {
     feed(text) {
-      if (skipLf) {
-        skipLf = false
-        if (text.charCodeAt(0) === 10) text = text.slice(1)
-      }
-      // A long line in many chunks: only the new text is searched, and the pieces are joined once.
-      if (rest && text.indexOf('\n') < 0 && text.indexOf('\r') < 0) {
+      // A long line in many chunks: only the new text is searched, and the pieces are joined once. (An empty read
+      // changes nothing: a CR that ended the last chunk still waits for the LF that may follow it.)
+      if (!text || (rest && text.indexOf('\n') < 0 && text.indexOf('\r') < 0)) {
         rest += text
         if (rest.length > maxLength) onTooLarge()
         return
       }
       const chunk = rest + text
       let start = 0
-      let lf = chunk.indexOf('\n')
-      let cr = chunk.indexOf('\r')
+      if (skipLf) {
+        skipLf = false
+        if (chunk.charCodeAt(0) === 10) start = 1
+      }
+      let lf = chunk.indexOf('\n', start)
+      let cr = chunk.indexOf('\r', start)
       for (;;) {
         // [spec] "a U+000D CARRIAGE RETURN U+000A LINE FEED (CRLF) character pair, a single U+000A LINE FEED (LF)
         // character not preceded by a U+000D CARRIAGE RETURN (CR) character, and a single U+000D CARRIAGE RETURN
@@ -126,7 +138,18 @@ export function createParser(maxLength: number, lastEventId: string, handlers: P
         if (cr >= 0 && cr < start) cr = chunk.indexOf('\r', start)
         const end = cr < 0 || (lf >= 0 && lf < cr) ? lf : cr
         if (end < 0) break
-        line(chunk, start, end)
+        if (end === start) dispatch()
+        // The common event, one `data:` line and the blank line after it, both ended by LF: dispatched here at
+        // once, as the two lines would be, in one turn of the loop rather than two.
+        else if (!hasData && end === lf && chunk.charCodeAt(end + 1) === 10 && isData(chunk, start)) {
+          const value = chunk.slice(chunk.charCodeAt(start + 5) === 32 ? start + 6 : start + 5, end)
+          if (value.length > maxLength) onTooLarge()
+          lastEventId = id
+          onEvent(type || 'message', value, id)
+          type = ''
+          start = end + 2
+          continue
+        } else line(chunk, start, end)
         start = end + 1
         if (end === cr) {
           if (start === chunk.length) skipLf = true

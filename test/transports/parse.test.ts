@@ -182,6 +182,21 @@ test('the given last event id is the last event ID string until a blank line; th
   expect(run(['data: a\n\n'], 100, '41')).toEqual({ log: [ev('a')], lastEventId: '' })
 })
 
+test('an empty read between a CR and its LF changes nothing: CRLF stays one line ending', () => {
+  const event = ['event', 'message', 'a\nb', '']
+  expect(run(['data: a\r', '', '\ndata: b\n\n']).log).toEqual([event])
+  expect(run(['data: a\r', '', '', '\n', '', 'data: b\r', '', '\n\r\n']).log).toEqual([event])
+})
+
+test('the one-line event dispatched at once keeps the type, the id and the limit of the event it ends', () => {
+  expect(run(['event: tick\nid: 7\ndata: x\n\ndata: y\n\n']).log).toEqual([
+    ['event', 'tick', 'x', '7'],
+    ['event', 'message', 'y', '7'],
+  ])
+  expect(run(['data: 12345\n\n'], 4).log).toEqual([['too-large']])
+  expect(run(['data: 1234\n\n'], 4).log).toEqual([['event', 'message', '1234', '']])
+})
+
 test('lastEventId() is the last event ID string: set by a blank line, not by the id field alone', () => {
   const log: string[] = []
   const parser = createParser(100, '', {
