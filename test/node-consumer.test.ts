@@ -61,3 +61,17 @@ test('in Node, `ssekit` is the build with the full messages: a relative URL says
     'SsekitError: Invalid option retyr: unknown option; did you mean "retry"?',
   ])
 })
+
+test('in Node with `--conditions=production`, `ssekit` is the lean build: the same refusals, by name', () => {
+  // The `production` condition comes before `node` in the package's exports, so a server or an SSR bundle built
+  // for production can ask for the lean build.
+  const code = `
+    const { createClient } = await import('ssekit')
+    try { createClient('http://127.0.0.1/s', { retyr: {} }) } catch (error) { console.log(String(error), error.code) }
+  `
+  const output = execFileSync(process.execPath, ['--conditions=production', '--input-type=module', '-e', code], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
+  expect(output.trim()).toBe('SsekitError: Invalid option retyr: unknown option bad-option')
+})
