@@ -64,6 +64,11 @@ function checkOrigin(origin: string): string {
   return origin
 }
 
+/** Whether `origin` is what `cors.origin` takes: a string, or an array of strings. */
+function isOriginList(origin: unknown): boolean {
+  return typeof origin === 'string' || (Array.isArray(origin) && origin.every((item) => typeof item === 'string'))
+}
+
 /** Reflects the requested headers that are on the allowlist, or sends the whole allowlist. */
 function allowedHeaders(requested: string | undefined): string {
   if (requested === undefined || requested.trim() === '') return ALLOWED_HEADERS.join(', ')
@@ -89,10 +94,21 @@ function addVary(res: ServerResponse, value: string): void {
  *
  * @param options - The policy; `undefined` gives a policy that adds nothing (same-origin only).
  * @returns The policy.
- * @throws TypeError when `origin` is `'*'` together with `credentials`, or is not a valid origin.
+ * @throws TypeError when `options` is not a policy, `origin` is `'*'` together with `credentials`, or is not a
+ *   valid origin.
  * @internal
  */
 export function createCors(options: CorsOptions | undefined): CorsPolicy {
+  const given: unknown = options
+  if (
+    given !== undefined &&
+    (typeof given !== 'object' || given === null || !isOriginList((given as { origin?: unknown }).origin))
+  ) {
+    throw new TypeError(
+      `cors must be like {origin: "https://app.example.com"}, a list of origins or "*"; leave it out for same-origin ` +
+        `streams only (got ${String(JSON.stringify(given))})`,
+    )
+  }
   const origins =
     options === undefined ? [] : typeof options.origin === 'string' ? [options.origin] : [...options.origin]
   const credentials = options?.credentials === true

@@ -150,6 +150,9 @@ describe('CORS options', () => {
       'did you mean "https://app.example.com"?',
     )
     expect(() => createChannel({ cors: { origin: 'app.example.com' } })).toThrow(/cors.origin/)
+    for (const bad of [false, null, 'https://app.example.com', {}, { origin: 7 }, { origin: [7] }]) {
+      expect(() => createChannel({ cors: bad as never })).toThrow(/^cors must be like \{origin: /)
+    }
     expect(() => createChannel({ cors: { origin: 'null' } })).toThrow(/cors.origin/)
   })
 })
