@@ -3,12 +3,16 @@
  * `ssekit/react` and the bindings of src/ui.ts in a follower tab, unchanged: on the fake tabs of
  * test/helpers/fake-tabs.ts (jsdom with Node's `structuredClone`, which the fake channel uses), a follower's hooks and
  * bound elements show the shared connection as the leader sees it, with `role`, deliver the relayed events, and
- * follow a handover. The follower's own `disconnect()` (its button) takes that tab alone out.
+ * follow a handover. The follower's own `disconnect()` (its button) takes that tab alone out. `useClient` runs the
+ * real `createClient`, share chunk and native transport, on the fakes put where the browser has Web Locks,
+ * BroadcastChannel and EventSource.
  */
 import { act, render, screen } from '@testing-library/react'
-import { useConnectionState, useEvent, useLatestEvent } from '../../src/react'
+import { useClient, useConnectionState, useEvent, useLatestEvent } from '../../src/react'
 import type { Client, EventMap } from '../../src/types'
 import { bindButton, bindStatus } from '../../src/ui'
+import { FakeEventSource } from '../helpers/fake-event-source'
+import { createSharePlatform } from '../helpers/fake-share'
 import { connectionsOf, leaderOf, settle, useFakeTabs, type Tab } from '../helpers/fake-tabs'
 
 const { openTab } = useFakeTabs()
@@ -122,4 +126,68 @@ test("bindStatus and bindButton in a follower: the shared status, and the follow
   await step(() => next.fake.last.open())
   expect(bound()).toEqual(['Connection open!', 'Disconnect', 'true'])
   expect(connectionsOf(tabs)).toBe(3)
+})
+
+describe('useClient with share', () => {
+  const root = globalThis as { EventSource?: unknown; BroadcastChannel?: unknown }
+  const own = root.BroadcastChannel
+  beforeEach(() => {
+    const platform = createSharePlatform()
+    FakeEventSource.instances = []
+    root.EventSource = FakeEventSource
+    root.BroadcastChannel = platform.BroadcastChannel
+    Object.defineProperty(navigator, 'locks', { value: platform.navigator.locks, configurable: true })
+  })
+  afterEach(() => {
+    delete root.EventSource
+    root.BroadcastChannel = own
+    delete (navigator as { locks?: unknown }).locks
+    localStorage.clear()
+  })
+
+  /** A component that makes its own shared client, as an app's would; two of them share as two tabs would. */
+  function Live({ name }: { name: string }) {
+    const client = useClient('/stream/date', { share: true, heartbeatTimeoutMs: 4000 })
+    const { status, role } = useConnectionState(client)
+    const date = useLatestEvent(client, 'date')
+    return <p data-testid={name}>{[status, role, date ?? '-'].join(' ')}</p>
+  }
+
+  const open = () => FakeEventSource.instances.filter((source) => source.readyState !== 2)
+  const shown = (names: string[]) => names.map((name) => screen.getByTestId(name).textContent)
+  const date = (data: string, lastEventId: string) => ({ data, lastEventId, origin: 'http://localhost' })
+
+  test('two clients of useClient read one EventSource; unmounting the leader hands over from the last id', async () => {
+    const view = render(
+      <>
+        <Live key="first" name="first" />
+        <Live key="second" name="second" />
+      </>,
+    )
+    await step()
+    expect(open()).toHaveLength(1)
+    const [leader] = open()
+    await step(() => {
+      leader.emit('open')
+      leader.emit('date', date('a', '1'))
+    })
+    expect(shown(['first', 'second'])).toEqual(['open leader a', 'open follower a'])
+
+    // The leader's component goes: its client disconnects, and the other leads from id 1.
+    view.rerender(<Live key="second" name="second" />)
+    await step()
+    expect(leader.readyState).toBe(2)
+    expect(open()).toHaveLength(1)
+    const [next] = open()
+    expect(new URL(next.url).searchParams.get('lastEventId')).toBe('1')
+    await step(() => {
+      next.emit('open')
+      next.emit('date', date('a', '1'))
+      next.emit('date', date('b', '2'))
+    })
+    expect(shown(['second'])).toEqual(['open leader b'])
+    view.unmount()
+    await step()
+    expect(open()).toEqual([])
+  })
 })
