@@ -4,27 +4,36 @@
  * `/stream/date` (a clock every 50 ms that replays from `Last-Event-ID`). Leaders are killed for real: the page
  * closed, its renderer crashed (`chrome://crash`), sent to the back/forward cache (kept on for this file), or stuck
  * in a long task. Every assertion reads ordered logs: each tab's events against the ids the server published, and
- * the streams the server had open, sampled every 10 ms.
+ * the streams the server had open, sampled every 10 ms (the tabs and those checks: test/browser/share-tabs.ts).
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import type { BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import type { TestBrowser } from '../helpers/browser'
 import { startBrowserWithServer } from '../helpers/browser-and-server'
 import type { TestServer } from '../helpers/test-server'
 import { waitFor, waitForAsync } from '../helpers/wait-for'
 import { WAIT_MS, eventsOf, readLog, statesOf, type HarnessWindow, type LogEntry } from './harness'
+import {
+  OPTIONS,
+  createShareTabs,
+  createTotals,
+  disconnect,
+  eventCount,
+  roleOf,
+  settled,
+  waitForMore,
+  type ShareTabs,
+} from './share-tabs'
 
-/** What the browser logs for a stream cut by a crash, a navigation or a steal. */
-const EXPECTED_NOISE = /^(Failed to load resource: |TypeError: (Failed to fetch|network error))/
-const OPTIONS = { share: true, heartbeatTimeoutMs: 3000, retry: { initialDelayMs: 50, maxDelayMs: 200 } }
 /** Longest time two streams may be open at once when a leader goes away (a stuck leader is another matter). */
 const MAX_OVERLAP_MS = 1000
 
 let browser: TestBrowser
 let server: TestServer
+let tabs: ShareTabs
 /** Figures of the whole file, printed at the end. */
-const totals = { tabs: 0, handovers: 0, events: 0, lost: 0, duplicated: 0, mostStreams: 0, overlapMs: 0 }
+const totals = createTotals()
 
 beforeAll(async () => {
   // The test pages are served with `no-store`, which keeps a page out of the back/forward cache: this one is not.
@@ -34,6 +43,7 @@ beforeAll(async () => {
     res.end(html)
   }
   ;[browser, server] = await startBrowserWithServer({ backForwardCache: true }, { routes: { '/share/tab.html': tab } })
+  tabs = createShareTabs(browser, server, totals)
 }, 20_000)
 
 afterAll(async () => {
@@ -47,127 +57,14 @@ afterAll(async () => {
 
 jest.setTimeout(90_000)
 
-/** The streams the server has open, sampled every 10 ms: the most at once, and the longest time with two or more. */
-function sampleStreams() {
-  let most = 0
-  let overlapMs = 0
-  let since: number | undefined
-  const timer = setInterval(() => {
-    const open = server.server.channels.date.clients
-    most = Math.max(most, open)
-    if (open > 1 && since === undefined) since = Date.now()
-    if (open <= 1 && since !== undefined) {
-      overlapMs = Math.max(overlapMs, Date.now() - since)
-      since = undefined
-    }
-  }, 10)
-  return {
-    stop() {
-      clearInterval(timer)
-      if (since !== undefined) overlapMs = Math.max(overlapMs, Date.now() - since)
-      totals.mostStreams = Math.max(totals.mostStreams, most)
-      return { most, overlapMs }
-    },
-  }
-}
-
-/** Opens a tab of `context`, marks its page transitions in its log, and starts a recorded client on `/stream/date`. */
-async function openTab(context: BrowserContext, options: object = OPTIONS): Promise<Page> {
-  const page = await browser.newPage(context)
-  await page.goto(server.url + '/share/tab.html')
-  await page.waitForFunction(() => 'ssekit' in window && 'harness' in window, undefined, { timeout: WAIT_MS })
-  await page.evaluate(
-    ({ url, options }) => {
-      const w = window as unknown as HarnessWindow
-      const mark = (event: PageTransitionEvent) => w.log.push({ kind: event.type, persisted: event.persisted } as never)
-      addEventListener('pagehide', mark)
-      addEventListener('pageshow', mark)
-      w.harness.start(w.ssekit, url, options, ['date'])
-    },
-    { url: server.url + '/stream/date', options },
-  )
-  totals.tabs++
-  return page
-}
-
-/** `status role` of a tab's client. */
-const roleOf = (page: Page) =>
-  page.evaluate(() => {
-    const { status, role } = (window as unknown as HarnessWindow).client.state as { status: string; role?: string }
-    return status + ' ' + role
-  })
-
-/** Waits until every tab is open and exactly one leads; returns the leader. */
-async function settled(pages: Page[]): Promise<Page> {
-  const until = Date.now() + WAIT_MS
-  for (;;) {
-    const roles = await Promise.all(pages.map(roleOf))
-    const leaders = pages.filter((_page, index) => roles[index] === 'open leader')
-    const followers = roles.filter((role) => role === 'open follower')
-    if (leaders.length === 1 && followers.length === pages.length - 1) return leaders[0]
-    if (Date.now() > until) throw new Error('no single leader with every tab open: ' + roles.join(', '))
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
-
-/** A tab's delivered ids, in order, in runs: a tab that went to the back/forward cache starts a new run on return. */
-function runsOf(log: LogEntry[]): string[][] {
-  const runs: string[][] = [[]]
-  for (const entry of log) {
-    if ((entry.kind as string) === 'pagehide') runs.push([])
-    else if (entry.kind === 'event') runs[runs.length - 1].push(entry.id)
-  }
-  return runs.filter((run) => run.length > 0)
-}
-
-/**
- * Every run holds every id from its first on, as the server published them: none lost, none twice, in order.
- * Adds the counts to the totals.
- */
-function expectComplete(log: LogEntry[], what: string): void {
-  const published = server.publishedDateIds
-  for (const ids of runsOf(log)) {
-    const first = published.indexOf(ids[0])
-    const expected = first < 0 ? [] : published.slice(first, first + ids.length)
-    const lost = expected.filter((id) => !ids.includes(id)).length
-    const duplicated = ids.length - new Set(ids).size
-    totals.events += ids.length
-    totals.lost += lost
-    totals.duplicated += duplicated
-    expect({ what, lost, duplicated, ids }).toEqual({ what, lost: 0, duplicated: 0, ids: expected })
-  }
-}
-
-const eventCount = async (page: Page) => eventsOf(await readLog(page)).length
-
-/** Waits until every tab has delivered `more` events beyond what it has now. */
-async function waitForMore(pages: Page[], more: number): Promise<void> {
-  await Promise.all(
-    pages.map(async (page) =>
-      page.waitForFunction(
-        (count) => (window as unknown as HarnessWindow).log.filter((entry) => entry.kind === 'event').length >= count,
-        (await eventCount(page)) + more,
-        { timeout: WAIT_MS },
-      ),
-    ),
-  )
-}
-
-/** No uncaught error in the tab, and no console error but the expected noise. */
-function expectHealthy(page: Page): void {
-  const { consoleErrors, pageErrors } = browser.problems(page)
-  expect(pageErrors).toEqual([])
-  expect(consoleErrors.filter((message) => !EXPECTED_NOISE.test(message))).toEqual([])
-}
-
 const streamRequests = () => server.requestsTo('/stream/date').length
 
 test('eight tabs on one share key: the server sees one stream, every tab is open, one leads', async () => {
   const context = await browser.browser.newContext()
-  const sampler = sampleStreams()
+  const sampler = tabs.sampleStreams()
   const before = streamRequests()
   const pages: Page[] = []
-  for (let index = 0; index < 8; index++) pages.push(await openTab(context))
+  for (let index = 0; index < 8; index++) pages.push(await tabs.openTab(context))
   await settled(pages)
   await waitForMore(pages, 20)
   const { most } = sampler.stop()
@@ -178,9 +75,9 @@ test('eight tabs on one share key: the server sees one stream, every tab is open
   const leaders: number[] = []
   for (const [index, page] of pages.entries()) {
     const log = await readLog(page)
-    expectComplete(log, 'tab ' + index)
+    tabs.expectComplete(log, 'tab ' + index)
     if (statesOf(log).some((state) => state.role === 'leader')) leaders.push(index)
-    expectHealthy(page)
+    tabs.expectHealthy(page)
   }
   // The first tab led from the start, and no other ever did.
   expect(leaders).toEqual([0])
@@ -216,16 +113,16 @@ describe.each(kills)('the leader %s, ten times, with a tab joining each time', (
   test('the next tab takes over from the last id: every tab gets every event once, in order', async () => {
     const context = await browser.browser.newContext()
     const pages: Page[] = []
-    for (let index = 0; index < 4; index++) pages.push(await openTab(context))
+    for (let index = 0; index < 4; index++) pages.push(await tabs.openTab(context))
     await settled(pages)
-    const sampler = sampleStreams()
+    const sampler = tabs.sampleStreams()
     const before = streamRequests()
     const gone: LogEntry[][] = []
     for (let round = 0; round < 10; round++) {
       const leader = await settled(pages)
       await waitForMore(pages, 5)
       const log = await readLog(leader)
-      const joining = openTab(context)
+      const joining = tabs.openTab(context)
       if ((await kill(leader)) === 'gone') {
         pages.splice(pages.indexOf(leader), 1)
         gone.push(log)
@@ -243,10 +140,10 @@ describe.each(kills)('the leader %s, ten times, with a tab joining each time', (
     totals.overlapMs = Math.max(totals.overlapMs, overlapMs)
     // Each new leader resumed from an id (a tab that joins as the leader of a new group would not).
     const resumes = server.requestsTo('/stream/date').slice(before)
-    for (const [index, log] of gone.entries()) expectComplete(log, 'killed leader ' + index)
+    for (const [index, log] of gone.entries()) tabs.expectComplete(log, 'killed leader ' + index)
     for (const [index, page] of pages.entries()) {
-      expectComplete(await readLog(page), 'tab ' + index)
-      expectHealthy(page)
+      tabs.expectComplete(await readLog(page), 'tab ' + index)
+      tabs.expectHealthy(page)
     }
     console.log(
       `share, leader ${_name}: handovers=10 stream requests=${resumes.length} most open at once=${most} overlap=${overlapMs} ms`,
@@ -258,13 +155,10 @@ describe.each(kills)('the leader %s, ten times, with a tab joining each time', (
   })
 })
 
-/** Calls `disconnect()` in a tab. */
-const disconnect = (page: Page) => page.evaluate(() => (window as unknown as HarnessWindow).client.disconnect())
-
 describe('disconnect', () => {
   test('in a follower: that tab is out, the stream and the others go on', async () => {
     const context = await browser.browser.newContext()
-    const pages = [await openTab(context), await openTab(context), await openTab(context)]
+    const pages = [await tabs.openTab(context), await tabs.openTab(context), await tabs.openTab(context)]
     const leader = await settled(pages)
     const follower = pages.find((page) => page !== leader) as Page
     await waitForMore(pages, 3)
@@ -279,15 +173,15 @@ describe('disconnect', () => {
     expect(streamRequests()).toBe(before)
     expect(server.server.channels.date.clients).toBe(1)
     for (const page of pages) {
-      expectComplete(await readLog(page), 'tab')
-      expectHealthy(page)
+      tabs.expectComplete(await readLog(page), 'tab')
+      tabs.expectHealthy(page)
     }
     await context.close()
   })
 
   test('in the leader: it hands over, and stays out', async () => {
     const context = await browser.browser.newContext()
-    const pages = [await openTab(context), await openTab(context), await openTab(context)]
+    const pages = [await tabs.openTab(context), await tabs.openTab(context), await tabs.openTab(context)]
     const leader = await settled(pages)
     await waitForMore(pages, 3)
     await disconnect(leader)
@@ -301,15 +195,15 @@ describe('disconnect', () => {
     expect(await eventCount(leader)).toBe(quiet)
     expect(server.server.channels.date.clients).toBe(1)
     for (const page of pages) {
-      expectComplete(await readLog(page), 'tab')
-      expectHealthy(page)
+      tabs.expectComplete(await readLog(page), 'tab')
+      tabs.expectHealthy(page)
     }
     await context.close()
   })
 
   test('in every tab, the leader last: the stream closes', async () => {
     const context = await browser.browser.newContext()
-    const pages = [await openTab(context), await openTab(context), await openTab(context)]
+    const pages = [await tabs.openTab(context), await tabs.openTab(context), await tabs.openTab(context)]
     const leader = await settled(pages)
     await waitForMore(pages, 3)
     for (const page of pages) if (page !== leader) await disconnect(page)
@@ -327,11 +221,15 @@ describe('disconnect', () => {
 test('a stuck leader (a long task): a follower steals the lock, and the old leader steps down when it wakes', async () => {
   const context = await browser.browser.newContext()
   const options = { ...OPTIONS, heartbeatTimeoutMs: 1000 }
-  const pages = [await openTab(context, options), await openTab(context, options), await openTab(context, options)]
+  const pages = [
+    await tabs.openTab(context, options),
+    await tabs.openTab(context, options),
+    await tabs.openTab(context, options),
+  ]
   const leader = await settled(pages)
   const rest = pages.filter((page) => page !== leader)
   await waitForMore(pages, 3)
-  const sampler = sampleStreams()
+  const sampler = tabs.sampleStreams()
   const start = Date.now()
   // Busy for 4 s: no timer, no message, no event runs in that tab meanwhile.
   const stuck = leader.evaluate(() => {
@@ -351,15 +249,15 @@ test('a stuck leader (a long task): a follower steals the lock, and the old lead
   expect(server.server.channels.date.clients).toBe(1)
   console.log(`share, stuck leader: most streams at once=${most}, two open for ${overlapMs} ms (the long task)`)
   for (const page of pages) {
-    expectComplete(await readLog(page), 'tab')
-    expectHealthy(page)
+    tabs.expectComplete(await readLog(page), 'tab')
+    tabs.expectHealthy(page)
   }
   await context.close()
 })
 
 test('a tab that comes to lead before it has delivered anything resumes from the id the group told it', async () => {
   const context = await browser.browser.newContext()
-  const leader = await openTab(context)
+  const leader = await tabs.openTab(context)
   await settled([leader])
   await waitForMore([leader], 3)
   // This tab listens to a type the stream never sends: it never delivers an event, but hears every one.
@@ -389,7 +287,7 @@ test('no Web Locks (deleted before the client loads): each tab connects on its o
     delete (Navigator.prototype as { locks?: unknown }).locks
   })
   const before = streamRequests()
-  const pages = [await openTab(context), await openTab(context), await openTab(context)]
+  const pages = [await tabs.openTab(context), await tabs.openTab(context), await tabs.openTab(context)]
   await Promise.all(
     pages.map((page) => waitForAsync(async () => (await roleOf(page)) === 'open undefined', WAIT_MS, 'open tabs')),
   )
@@ -398,16 +296,16 @@ test('no Web Locks (deleted before the client loads): each tab connects on its o
   expect(server.server.channels.date.clients).toBe(3)
   for (const page of pages) {
     const log = await readLog(page)
-    expectComplete(log, 'tab')
+    tabs.expectComplete(log, 'tab')
     expect(statesOf(log).filter((state) => state.role)).toEqual([])
-    expectHealthy(page)
+    tabs.expectHealthy(page)
   }
   await context.close()
 })
 
 test('messages on the channel that are not ssekit protocol 1 are ignored', async () => {
   const context = await browser.browser.newContext()
-  const pages = [await openTab(context), await openTab(context)]
+  const pages = [await tabs.openTab(context), await tabs.openTab(context)]
   const leader = await settled(pages)
   await waitForMore(pages, 3)
   const name = 'ssekit/1 ' + JSON.stringify([server.url + '/stream/date', 'GET', false, 'lastEventId', 'auto'])
@@ -425,8 +323,8 @@ test('messages on the channel that are not ssekit protocol 1 are ignored', async
   for (const page of pages) {
     const log = await readLog(page)
     expect(eventsOf(log).filter((entry) => entry.id === '1')).toEqual([])
-    expectComplete(log, 'tab')
-    expectHealthy(page)
+    tabs.expectComplete(log, 'tab')
+    tabs.expectHealthy(page)
   }
   await context.close()
 })
@@ -435,7 +333,11 @@ test('share with headers: the fetch transport, one stream, and every tab complet
   const context = await browser.browser.newContext()
   const options = { ...OPTIONS, headers: { 'X-Tab': 'shared' } }
   const before = streamRequests()
-  const pages = [await openTab(context, options), await openTab(context, options), await openTab(context, options)]
+  const pages = [
+    await tabs.openTab(context, options),
+    await tabs.openTab(context, options),
+    await tabs.openTab(context, options),
+  ]
   const leader = await settled(pages)
   await waitForMore(pages, 5)
   await leader.close()
@@ -450,8 +352,8 @@ test('share with headers: the fetch transport, one stream, and every tab complet
   for (const page of rest) {
     const log = await readLog(page)
     expect(statesOf(log).pop()?.transport).toBe('fetch')
-    expectComplete(log, 'tab')
-    expectHealthy(page)
+    tabs.expectComplete(log, 'tab')
+    tabs.expectHealthy(page)
   }
   await context.close()
 })
