@@ -85,6 +85,21 @@ export async function waitForMore(pages: Page[], more: number): Promise<void> {
   )
 }
 
+/** Crashes a tab's renderer for real (`chrome://crash`: that renderer alone), and closes the page once it crashed. */
+export async function crashTab(page: Page): Promise<void> {
+  const crashed = new Promise((resolve) => page.once('crash', resolve))
+  page.goto('chrome://crash').catch(() => undefined)
+  await crashed
+  await page.close()
+}
+
+/**
+ * The name of the share group (lock, channel and kept id) of a plain `share: true` client of `url`, as
+ * src/share/key.ts makes it.
+ */
+export const groupName = (url: string): string =>
+  'ssekit/1 ' + JSON.stringify([url, 'GET', false, 'lastEventId', 'auto'])
+
 /** Calls `disconnect()` in a tab. */
 export const disconnect = (page: Page): Promise<void> =>
   page.evaluate(() => (window as unknown as HarnessWindow).client.disconnect())
@@ -96,22 +111,36 @@ export const disconnect = (page: Page): Promise<void> =>
  * @param totals - the file's figures
  */
 export function createShareTabs(browser: TestBrowser, server: TestServer, totals: ShareTotals) {
-  /** Opens a tab of `context`, marks its page transitions in its log, and starts a recorded client on `/stream/date`. */
-  async function openTab(context: BrowserContext, options: object = OPTIONS): Promise<Page> {
+  /** Opens a tab of `context` on the harness page, marking its page transitions in its log; no client yet. */
+  async function loadTab(context: BrowserContext): Promise<Page> {
     const page = await browser.newPage(context)
     await page.goto(server.url + '/share/tab.html')
     await page.waitForFunction(() => 'ssekit' in window && 'harness' in window, undefined, { timeout: WAIT_MS })
+    await page.evaluate(() => {
+      const w = window as unknown as HarnessWindow
+      const mark = (event: Event) =>
+        w.log.push({ kind: event.type, persisted: (event as PageTransitionEvent).persisted } as never)
+      for (const type of ['pagehide', 'pageshow', 'freeze', 'resume']) addEventListener(type, mark, true)
+    })
+    return page
+  }
+
+  /** Starts a recorded client on `/stream/date` in a tab opened by `loadTab`. */
+  async function startTab(page: Page, options: object = OPTIONS): Promise<void> {
     await page.evaluate(
       ({ url, options }) => {
         const w = window as unknown as HarnessWindow
-        const mark = (event: Event) =>
-          w.log.push({ kind: event.type, persisted: (event as PageTransitionEvent).persisted } as never)
-        for (const type of ['pagehide', 'pageshow', 'freeze', 'resume']) addEventListener(type, mark, true)
         w.harness.start(w.ssekit, url, options, ['date'])
       },
       { url: server.url + '/stream/date', options },
     )
     totals.tabs++
+  }
+
+  /** Opens a tab of `context` and starts its client. */
+  async function openTab(context: BrowserContext, options: object = OPTIONS): Promise<Page> {
+    const page = await loadTab(context)
+    await startTab(page, options)
     return page
   }
 
@@ -154,6 +183,8 @@ export function createShareTabs(browser: TestBrowser, server: TestServer, totals
         since = undefined
       }
     }, 10)
+    // A test that fails before `stop()` must not keep jest from exiting.
+    timer.unref()
     return {
       stop() {
         clearInterval(timer)
@@ -164,7 +195,7 @@ export function createShareTabs(browser: TestBrowser, server: TestServer, totals
     }
   }
 
-  return { openTab, expectComplete, expectHealthy, sampleStreams }
+  return { loadTab, startTab, openTab, expectComplete, expectHealthy, sampleStreams }
 }
 
 /** The helpers of {@link createShareTabs}. */
