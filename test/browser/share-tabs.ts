@@ -7,6 +7,7 @@
 import type { BrowserContext, Page } from 'playwright-core'
 import type { TestBrowser } from '../helpers/browser'
 import type { TestServer } from '../helpers/test-server'
+import { waitForAsync } from '../helpers/wait-for'
 import { WAIT_MS, eventsOf, readLog, type HarnessWindow, type LogEntry } from './harness'
 
 /** What the browser logs for a stream cut by a crash, a navigation or a steal. */
@@ -26,6 +27,8 @@ export interface ShareTotals {
   mostStreams: number
   /** The longest time two or more streams were open at once, in ms. */
   overlapMs: number
+  /** The longest time from a leader's freeze to the next leader's stream, in ms. */
+  freezeHandoverMs: number
 }
 
 /** Totals at zero. */
@@ -37,6 +40,7 @@ export const createTotals = (): ShareTotals => ({
   duplicated: 0,
   mostStreams: 0,
   overlapMs: 0,
+  freezeHandoverMs: 0,
 })
 
 /** `status role` of a tab's client (`closed undefined` for a tab that left). */
@@ -72,16 +76,20 @@ export function runsOf(log: LogEntry[]): string[][] {
 /** How many events a tab has delivered. */
 export const eventCount = async (page: Page): Promise<number> => eventsOf(await readLog(page)).length
 
-/** Waits until every tab has delivered `more` events beyond what it has now. */
+/** How many events a tab has delivered, counted in the page. */
+const countInPage = (page: Page): Promise<number> =>
+  page.evaluate(() => (window as unknown as HarnessWindow).log.filter((entry) => entry.kind === 'event').length)
+
+/**
+ * Waits until every tab has delivered `more` events beyond what it has now. Polled from here, not in the page: a
+ * hidden tab runs no animation frame and slows its timers.
+ */
 export async function waitForMore(pages: Page[], more: number): Promise<void> {
-  await Promise.all(
-    pages.map(async (page) =>
-      page.waitForFunction(
-        (count) => (window as unknown as HarnessWindow).log.filter((entry) => entry.kind === 'event').length >= count,
-        (await eventCount(page)) + more,
-        { timeout: WAIT_MS },
-      ),
-    ),
+  const targets = await Promise.all(pages.map(async (page) => (await countInPage(page)) + more))
+  await waitForAsync(
+    async () => (await Promise.all(pages.map(countInPage))).every((count, index) => count >= targets[index]),
+    WAIT_MS,
+    more + ' more events in every tab',
   )
 }
 

@@ -2,14 +2,16 @@
  * Sharing one connection between tabs (`share: true`), in headless Chromium: the tabs are pages of one browser
  * context, which share Web Locks and BroadcastChannel as the tabs of one profile do, against the real server's
  * `/stream/date` (a clock every 50 ms that replays from `Last-Event-ID`). Leaders are killed for real: the page
- * closed, its renderer crashed (`chrome://crash`), sent to the back/forward cache (kept on for this file), or stuck
- * in a long task. Every assertion reads ordered logs: each tab's events against the ids the server published, and
- * the streams the server had open, sampled every 10 ms (the tabs and those checks: test/browser/share-tabs.ts).
+ * closed, its renderer crashed (`chrome://crash`, also while a new tab is being admitted), sent to the back/forward
+ * cache (kept on for this file), frozen by the browser (`Page.setWebLifecycleState`, in a one-window browser of its
+ * own, whose background tabs are hidden as Chrome wants of a page it freezes), or stuck in a long task. Every
+ * assertion reads ordered logs: each tab's events against the ids the server published, and the streams the server
+ * had open, sampled every 10 ms (the tabs and those checks: test/browser/share-tabs.ts).
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
-import type { TestBrowser } from '../helpers/browser'
+import { launchOneWindowBrowser, type TestBrowser } from '../helpers/browser'
 import { startBrowserWithServer } from '../helpers/browser-and-server'
 import type { TestServer } from '../helpers/test-server'
 import { waitFor, waitForAsync } from '../helpers/wait-for'
@@ -51,7 +53,8 @@ beforeAll(async () => {
 afterAll(async () => {
   console.log(
     `share totals: tabs=${totals.tabs} handovers=${totals.handovers} events=${totals.events} lost=${totals.lost} ` +
-      `duplicated=${totals.duplicated} most streams at once=${totals.mostStreams} longest overlap=${totals.overlapMs} ms`,
+      `duplicated=${totals.duplicated} most streams at once=${totals.mostStreams} longest overlap=${totals.overlapMs} ms ` +
+      `longest handover after a freeze=${totals.freezeHandoverMs} ms`,
   )
   await browser?.close()
   await server?.dispose()
@@ -421,4 +424,113 @@ test('share with headers: the fetch transport, one stream, and every tab complet
     tabs.expectHealthy(page)
   }
   await context.close()
+})
+
+describe('a leader that the browser freezes (CDP Page.setWebLifecycleState), in a one-window browser', () => {
+  let oneWindow: Awaited<ReturnType<typeof launchOneWindowBrowser>>
+  let windowTabs: ShareTabs
+  beforeAll(async () => {
+    oneWindow = await launchOneWindowBrowser()
+    windowTabs = createShareTabs(oneWindow, server, totals)
+  }, 20_000)
+  afterAll(() => oneWindow?.close())
+
+  const visibility = (page: Page) => page.evaluate(() => document.visibilityState)
+
+  /** What one round saw: how long the lock took to reach the next leader's stream, and the events around it. */
+  interface FreezeRound {
+    leader: number
+    slow: boolean
+    handoverMs: number
+    /** How many ids before the frozen leader's last one the next leader resumed from. */
+    behind: number
+    replayed: number
+    whileFrozen: number
+  }
+
+  test('five times: it hands over on freeze at once, and rejoins as a follower on resume, every event once', async () => {
+    const { context } = oneWindow
+    const pages: Page[] = []
+    for (let index = 0; index < 3; index++) pages.push(await windowTabs.openTab(context))
+    const sampler = windowTabs.sampleStreams()
+    const rounds: FreezeRound[] = []
+    // Three tabs, five rounds: from the third on, a tab that was frozen must have queued for the lock again on resume,
+    // or no tab would be left to lead.
+    for (let round = 0; round < 5; round++) {
+      const leader = await settled(pages)
+      // Chrome freezes a hidden tab only: a tab in front of the leader hides it.
+      if ((await visibility(leader)) !== 'hidden') await pages.find((page) => page !== leader)?.bringToFront()
+      expect(await visibility(leader)).toBe('hidden')
+      await waitForMore(pages, 3)
+      const rest = pages.filter((page) => page !== leader)
+      // Odd rounds: the other tabs run 20 times slower (as on a slow device), so that the next leader takes longer
+      // than the clock's 50 ms to connect, and the server has events to replay to it.
+      const slow = round % 2 === 1
+      const throttled = slow ? await Promise.all(rest.map((page) => context.newCDPSession(page))) : []
+      for (const session of throttled) await session.send('Emulation.setCPUThrottlingRate', { rate: 20 })
+      const before = streamRequests()
+      const cdp = await context.newCDPSession(leader)
+      const start = Date.now()
+      await cdp.send('Page.setWebLifecycleState', { state: 'frozen' })
+      const resume = await waitFor(() => server.requestsTo('/stream/date')[before], WAIT_MS, 'the next stream')
+      for (const session of throttled) {
+        await session.send('Emulation.setCPUThrottlingRate', { rate: 1 })
+        await session.detach()
+      }
+      const published = server.publishedDateIds
+      // What the server replayed to the next leader: published after the id it resumed from, by the time it asked.
+      const from = published.indexOf(resume.query.lastEventId)
+      const replayed = published.slice(from + 1, published.length)
+      expect(await settled(rest)).not.toBe(leader)
+      // The others go on while it is frozen.
+      await waitForMore(rest, 5)
+      await cdp.send('Page.setWebLifecycleState', { state: 'active' })
+      await cdp.detach()
+      expect(await settled(pages)).not.toBe(leader)
+      totals.handovers++
+      await waitForMore(pages, 3)
+      // The page's own freeze and resume events, this round's the last ones in its log.
+      const log = await readLog(leader)
+      const kinds = log.map((entry) => entry.kind as string)
+      const frozeAt = kinds.lastIndexOf('freeze')
+      const resumedAt = kinds.lastIndexOf('resume')
+      expect(frozeAt).toBeGreaterThanOrEqual(0)
+      expect(resumedAt).toBeGreaterThan(frozeAt)
+      const lastLed = eventsOf(log.slice(0, frozeAt)).pop()?.id as string
+      const delivered = eventsOf(log).map((entry) => entry.id)
+      // It had each event the server replayed exactly once, and the next leader resumed from where it stopped, or
+      // from the id before when its lock came before the last event (never after: nothing skipped).
+      for (const id of replayed)
+        expect({ round, id, times: delivered.filter((seen) => seen === id).length }).toEqual({ round, id, times: 1 })
+      const behind = published.indexOf(lastLed) - from
+      expect(behind).toBeGreaterThanOrEqual(0)
+      rounds.push({
+        leader: pages.indexOf(leader),
+        slow,
+        handoverMs: resume.time - start,
+        behind,
+        replayed: replayed.length,
+        whileFrozen: eventsOf(log.slice(frozeAt, resumedAt)).length,
+      })
+    }
+    const { most, overlapMs } = sampler.stop()
+    totals.overlapMs = Math.max(totals.overlapMs, overlapMs)
+    const handoverMs = rounds.map((round) => round.handoverMs + (round.slow ? ' (slowed)' : ''))
+    const fastest = rounds.filter((round) => !round.slow).map((round) => round.handoverMs)
+    totals.freezeHandoverMs = Math.max(totals.freezeHandoverMs, ...fastest)
+    for (const [index, page] of pages.entries()) {
+      windowTabs.expectComplete(await readLog(page), 'tab ' + index)
+      windowTabs.expectHealthy(page)
+    }
+    const sum = (key: 'replayed' | 'whileFrozen') => rounds.reduce((total, round) => total + round[key], 0)
+    console.log(
+      `share, leader frozen by the browser: handovers=5 leaders=${rounds.map((round) => 'tab ' + round.leader).join(', ')} ` +
+        `handover after freeze=${handoverMs.join(', ')} ms ` +
+        `resumed behind the frozen leader's last id=${rounds.map((round) => round.behind).join(', ')} ` +
+        `events replayed to the next leader=${sum('replayed')} delivered by the frozen tab while frozen=${sum('whileFrozen')} ` +
+        `most open at once=${most} overlap=${overlapMs} ms`,
+    )
+    expect(Math.max(...rounds.map((round) => round.handoverMs))).toBeLessThan(MAX_OVERLAP_MS)
+    expect(overlapMs).toBeLessThan(MAX_OVERLAP_MS)
+  })
 })
