@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import type { Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { launchOneWindowBrowser, type TestBrowser } from '../helpers/browser'
 import { startBrowserWithServer } from '../helpers/browser-and-server'
 import type { TestServer } from '../helpers/test-server'
@@ -62,10 +62,20 @@ afterAll(async () => {
 
 jest.setTimeout(90_000)
 
+/** The contexts (groups of tabs) opened by the test now running. */
+const contexts: BrowserContext[] = []
+/** A context of the file's browser, closed after the test even when it fails, so its tabs' streams end with it. */
+async function newContext(): Promise<BrowserContext> {
+  const context = await browser.browser.newContext()
+  contexts.push(context)
+  return context
+}
+afterEach(() => Promise.all(contexts.splice(0).map((context) => context.close())))
+
 const streamRequests = () => server.requestsTo('/stream/date').length
 
 test('eight tabs on one share key: the server sees one stream, every tab is open, one leads', async () => {
-  const context = await browser.browser.newContext()
+  const context = await newContext()
   const sampler = tabs.sampleStreams()
   const before = streamRequests()
   const pages: Page[] = []
@@ -86,7 +96,6 @@ test('eight tabs on one share key: the server sees one stream, every tab is open
   }
   // The first tab led from the start, and no other ever did.
   expect(leaders).toEqual([0])
-  await context.close()
 })
 
 /** How a leader is taken away, and whether the tab comes back (from the back/forward cache). */
@@ -107,7 +116,7 @@ const kills: Array<[string, Kill]> = [
 
 describe.each(kills)('the leader %s, ten times, with a tab joining each time', (_name, kill) => {
   test('the next tab takes over from the last id: every tab gets every event once, in order', async () => {
-    const context = await browser.browser.newContext()
+    const context = await newContext()
     const pages: Page[] = []
     for (let index = 0; index < 4; index++) pages.push(await tabs.openTab(context))
     await settled(pages)
@@ -147,7 +156,6 @@ describe.each(kills)('the leader %s, ten times, with a tab joining each time', (
     expect(resumes.length).toBeGreaterThanOrEqual(10)
     for (const request of resumes) expect(request.query.lastEventId).toMatch(/^\d+$/)
     expect(overlapMs).toBeLessThan(MAX_OVERLAP_MS)
-    await context.close()
   })
 })
 
@@ -174,7 +182,7 @@ describe.each([
   ['with two other tabs', 3],
 ])('the leader crashed while a new tab is being admitted, six rounds, %s', (_name, size) => {
   test('the group goes on from the last id: every tab gets every event once, in order', async () => {
-    const context = await browser.browser.newContext()
+    const context = await newContext()
     const pages: Page[] = []
     for (let index = 0; index < size; index++) pages.push(await tabs.openTab(context))
     const sampler = tabs.sampleStreams()
@@ -219,13 +227,12 @@ describe.each([
         `new tabs the crashed leader never answered=${unanswered} most open at once=${most} overlap=${overlapMs} ms`,
     )
     expect(overlapMs).toBeLessThan(MAX_OVERLAP_MS)
-    await context.close()
   })
 })
 
 describe('disconnect', () => {
   test('in a follower: that tab is out, the stream and the others go on', async () => {
-    const context = await browser.browser.newContext()
+    const context = await newContext()
     const pages = [await tabs.openTab(context), await tabs.openTab(context), await tabs.openTab(context)]
     const leader = await settled(pages)
     const follower = pages.find((page) => page !== leader) as Page
@@ -244,11 +251,10 @@ describe('disconnect', () => {
       tabs.expectComplete(await readLog(page), 'tab')
       tabs.expectHealthy(page)
     }
-    await context.close()
   })
 
   test('in the leader: it hands over, and stays out', async () => {
-    const context = await browser.browser.newContext()
+    const context = await newContext()
     const pages = [await tabs.openTab(context), await tabs.openTab(context), await tabs.openTab(context)]
     const leader = await settled(pages)
     await waitForMore(pages, 3)
@@ -266,11 +272,10 @@ describe('disconnect', () => {
       tabs.expectComplete(await readLog(page), 'tab')
       tabs.expectHealthy(page)
     }
-    await context.close()
   })
 
   test('in every tab, the leader last: the stream closes', async () => {
-    const context = await browser.browser.newContext()
+    const context = await newContext()
     const pages = [await tabs.openTab(context), await tabs.openTab(context), await tabs.openTab(context)]
     const leader = await settled(pages)
     await waitForMore(pages, 3)
@@ -282,12 +287,11 @@ describe('disconnect', () => {
     // And a tab that connects again starts a group of its own.
     await pages[1].evaluate(() => (window as unknown as HarnessWindow).client.connect())
     expect(await settled([pages[1]])).toBe(pages[1])
-    await context.close()
   })
 })
 
 test('a stuck leader (a long task): a follower steals the lock, and the old leader steps down when it wakes', async () => {
-  const context = await browser.browser.newContext()
+  const context = await newContext()
   const options = { ...OPTIONS, heartbeatTimeoutMs: 1000 }
   const pages = [
     await tabs.openTab(context, options),
@@ -320,11 +324,10 @@ test('a stuck leader (a long task): a follower steals the lock, and the old lead
     tabs.expectComplete(await readLog(page), 'tab')
     tabs.expectHealthy(page)
   }
-  await context.close()
 })
 
 test('a tab that comes to lead before it has delivered anything resumes from the id the group told it', async () => {
-  const context = await browser.browser.newContext()
+  const context = await newContext()
   const leader = await tabs.openTab(context)
   await settled([leader])
   await waitForMore([leader], 3)
@@ -346,11 +349,10 @@ test('a tab that comes to lead before it has delivered anything resumes from the
   expect(eventsOf(await readLog(page))).toEqual([])
   expect(Number(resume.query.lastEventId)).toBeGreaterThanOrEqual(Number(last))
   expect(server.publishedDateIds).toContain(resume.query.lastEventId)
-  await context.close()
 })
 
 test('no Web Locks (deleted before the client loads): each tab connects on its own, with no role', async () => {
-  const context = await browser.browser.newContext()
+  const context = await newContext()
   await context.addInitScript(() => {
     delete (Navigator.prototype as { locks?: unknown }).locks
   })
@@ -368,11 +370,10 @@ test('no Web Locks (deleted before the client loads): each tab connects on its o
     expect(statesOf(log).filter((state) => state.role)).toEqual([])
     tabs.expectHealthy(page)
   }
-  await context.close()
 })
 
 test('messages on the channel that are not ssekit protocol 1 are ignored', async () => {
-  const context = await browser.browser.newContext()
+  const context = await newContext()
   const pages = [await tabs.openTab(context), await tabs.openTab(context)]
   const leader = await settled(pages)
   await waitForMore(pages, 3)
@@ -394,11 +395,10 @@ test('messages on the channel that are not ssekit protocol 1 are ignored', async
     tabs.expectComplete(log, 'tab')
     tabs.expectHealthy(page)
   }
-  await context.close()
 })
 
 test('share with headers: the fetch transport, one stream, and every tab complete', async () => {
-  const context = await browser.browser.newContext()
+  const context = await newContext()
   const options = { ...OPTIONS, headers: { 'X-Tab': 'shared' } }
   const before = streamRequests()
   const pages = [
@@ -423,7 +423,6 @@ test('share with headers: the fetch transport, one stream, and every tab complet
     tabs.expectComplete(log, 'tab')
     tabs.expectHealthy(page)
   }
-  await context.close()
 })
 
 describe('a leader that the browser freezes (CDP Page.setWebLifecycleState), in a one-window browser', () => {
