@@ -28,7 +28,7 @@ const common = {
 const unit = [
   '<rootDir>/test/*.test.ts?(x)',
   '<rootDir>/test/transports/**/*.test.ts',
-  '<rootDir>/test/share/**/*.test.ts',
+  '<rootDir>/test/share/**/*.test.ts?(x)',
 ]
 const integration = ['<rootDir>/test/integration/**/*.test.ts']
 const testing = ['<rootDir>/test/testing/**/*.test.ts?(x)']

@@ -4,6 +4,7 @@ import { StrictMode } from 'react'
 import { createClientWith } from '../src/client'
 import { useClient, useConnectionState, useEvent, useLatestEvent } from '../src/react'
 import type { Client, ConnectionState, EventMap } from '../src/types'
+import { FakeEventSource } from './helpers/fake-event-source'
 import { createFakeTransport } from './helpers/fake-transport'
 
 type Events = { date: string; tick: { n: number } }
@@ -171,26 +172,6 @@ describe('useLatestEvent', () => {
     client.disconnect()
   })
 })
-
-/** A stand-in for the browser's EventSource, so `useClient` runs the real `createClient` and native transport. */
-class FakeEventSource {
-  static instances: FakeEventSource[] = []
-  readyState = 0
-  private listeners: Record<string, Array<(event: object) => void>> = {}
-  constructor(readonly url: string) {
-    FakeEventSource.instances.push(this)
-  }
-  addEventListener(type: string, listener: (event: object) => void): void {
-    ;(this.listeners[type] = this.listeners[type] || []).push(listener)
-  }
-  close(): void {
-    this.readyState = 2
-  }
-  emit(type: string, fields: object = {}): void {
-    if (type === 'open') this.readyState = 1
-    for (const listener of this.listeners[type] || []) listener({ type, ...fields })
-  }
-}
 
 describe('useClient', () => {
   const globals = globalThis as { EventSource?: unknown }

@@ -8,12 +8,13 @@
  * Handover: [spec] Web Locks: a lock is released when its holder's document goes away (closed, navigated, crashed,
  * discarded), and the next request in the queue is granted. The new leader connects from the group's last event id,
  * which every member learns from each message, so the server replays what fell in between and no tab misses or
- * repeats an event (the client's dedupe window drops what a tab already has). A tab that comes to lead before it has
- * heard anything takes the id the leaders keep in localStorage. A leader frozen by the browser steps down on
- * `freeze` and queues again on `resume`. A follower that heard nothing for three quarters of `heartbeatTimeoutMs`
- * asks whether the leader is there, and takes the lock (`steal`) when no answer came a quarter later: a leader stuck
- * in a long task does not answer, and steps down as soon as it runs again; one whose timers the browser slows (a
- * hidden tab) answers at once, and keeps the lock.
+ * repeats an event (the client's dedupe window drops what a tab already has, and each tab a new leader's first event
+ * when it repeats the tab's last). A tab that comes to lead before it has heard anything takes the id the leaders
+ * keep in localStorage. A leader frozen by the browser steps down on `freeze` and queues again on `resume`. A
+ * follower that heard nothing for three quarters of `heartbeatTimeoutMs` asks whether the leader is there, and takes
+ * the lock (`steal`) when no answer came a quarter later: a leader stuck in a long task does not answer, and steps
+ * down as soon as it runs again; one whose timers the browser slows (a hidden tab) answers at once, and keeps the
+ * lock.
  */
 import type { TransportSource } from '../client'
 import { SsekitError } from '../errors'
@@ -55,6 +56,10 @@ export function shareTransport(
     // The leader's term as this tab knows it; this tab's own while it leads.
     let term = 0
     let groupId = ''
+    // The term and id of the last event this tab delivered: a new leader's first event with that id is one this tab
+    // has (see `deliver`).
+    let deliveredTerm: number | undefined
+    let deliveredId: string | undefined
     let shown: string | undefined
     // The lock request now queued or held, the client of a leader, and the release of its lock.
     let request_: object | undefined
@@ -67,8 +72,7 @@ export function shareTransport(
     // Events relayed since the id was last kept; a tab's first event as a leader is kept at once, so that the id kept
     // is not the empty one of a group that had events.
     let relayed = 15
-    // Whether no event came yet on this leader's connection; whether the shared connection ended for good.
-    let fresh: boolean | undefined
+    // Whether the shared connection ended for good.
     let ended: boolean | undefined
 
     const post = (message: Message) => channel.postMessage(message)
@@ -90,10 +94,20 @@ export function shareTransport(
         // Then a tab that leads before it has heard anything starts from its own last id.
       }
     }
-    // The origin is left to the client, which takes the stream URL's (a redirect to another origin is not seen).
+    /**
+     * Hands an event to the client, but for a new leader's first one that repeats this tab's last: the event the
+     * group resumed from, replayed (or one without an id just after it, which carries that id), or the old leader's
+     * last event, when the new one's lock came before that event's message (a lock grant and a message come by
+     * different ways) and it resumed from the id before. The client would take such a repeat for an event without
+     * an id (it carries the id of the one before) and deliver it again. The origin is left to the client, which takes
+     * the stream URL's (a redirect to another origin is not seen).
+     */
     const deliver = (type: string, data: string, id: string) => {
       const to = mine[type]
-      if (to) handlers.onMessage(to, data, id)
+      if (!to) return
+      if (term === deliveredTerm || id !== deliveredId) handlers.onMessage(to, data, id)
+      deliveredTerm = term
+      deliveredId = id
     }
 
     /** Shows a state of the shared connection in this tab; one that ended it ends this tab's attempt. */
@@ -114,12 +128,7 @@ export function shareTransport(
     function listenAs(client: Client, type: string): void {
       // A client that stepped down was disconnected: it delivers nothing more.
       client.on(type, (data, meta) => {
-        // The event the group resumed from, replayed (or one without an id just after it, which carries that id):
-        // every tab has it. The client drops it at the start of its own connection, but a follower cannot see when
-        // a new leader's connection starts.
-        const again = fresh && meta.lastEventId === groupId
-        fresh = false
-        if (again) return
+        // Relayed as it comes, a replay of the event the group resumed from too: each tab drops it (`deliver`).
         groupId = meta.lastEventId
         post([TAG, EVENT, term, groupId, type, meta.raw])
         if (++relayed > 15) {
@@ -158,7 +167,6 @@ export function shareTransport(
       keep()
       const client = create(source, request.url, { ...options, share: false, decode: undefined, lastEventId: groupId })
       leader = client
-      fresh = true
       shown = ''
       for (const type in types) listenAs(client, type)
       client.connect()
@@ -214,8 +222,8 @@ export function shareTransport(
       stepDown()
     }
 
-    channel.onmessage = ({ data }) => {
-      const message = data as Message
+    channel.onmessage = (event) => {
+      const message = event.data as Message
       if (!message || message[0] !== TAG) return
       if (message[1] === HELLO) {
         message[2].forEach(addType)

@@ -119,6 +119,27 @@ describe('handover', () => {
     expect(tabs[0].client.state.role).toBeUndefined()
   })
 
+  test('a new leader that takes the lock before the last event reached it: that event, relayed again, is dropped', async () => {
+    const tabs = [openTab(), openTab(), openTab()]
+    await settle()
+    tabs[0].fake.last.open()
+    for (const id of ['1', '2']) tabs[0].fake.last.message('date', 'x' + id, id)
+    await settle()
+    // Event 3 is on the channel when the leader leaves: the lock reaches the next tab first (in a browser, a lock
+    // grant and a message come by different ways).
+    tabs[0].fake.last.message('date', 'x3', '3')
+    tabs[0].client.disconnect()
+    for (let turn = 0; turn < 20; turn++) await Promise.resolve()
+    const connection = tabs[1].fake.last
+    expect(connection.request.lastEventId).toBe('2')
+    connection.open()
+    for (const id of ['3', '4']) connection.message('date', 'x' + id, id)
+    await settle()
+    expect(tabs[0].ids()).toEqual(['1', '2', '3'])
+    expect(tabs[1].ids()).toEqual(['1', '2', '3', '4'])
+    expect(tabs[2].ids()).toEqual(['1', '2', '3', '4'])
+  })
+
   test('a tab that joins and leads before any event resumes from the id the group told it', async () => {
     const first = openTab()
     await settle()
