@@ -2,7 +2,7 @@
 // (a DevTools Network domain slows native EventSource several times). The page posts its result to the bench
 // server; the run is bounded by a timeout, and Chromium's process group and profile are removed afterwards.
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -37,6 +37,18 @@ export const MEMORY_FLAGS = [
   '--enable-blink-features=ForceEagerMeasureMemory',
 ]
 
+/**
+ * For looking into V8 while the bench runs: `BENCH_V8_FLAGS` adds V8 flags to every session's `--js-flags` (for
+ * one, `--trace-opt --trace-deopt`), and `BENCH_CHROMIUM_STDOUT` names a file for Chromium's standard output,
+ * where V8 writes its traces. Figures taken with either are not comparable with a plain run.
+ */
+function withTracing(flags) {
+  const extra = process.env.BENCH_V8_FLAGS
+  if (!extra) return flags
+  const js = flags.find((flag) => flag.startsWith('--js-flags='))
+  return js ? flags.map((flag) => (flag === js ? `${js} ${extra}` : flag)) : [...flags, `--js-flags=${extra}`]
+}
+
 /** `Chromium 1xx.x.x.x …` as the binary reports it. */
 export function chromiumVersion() {
   try {
@@ -53,10 +65,12 @@ export function chromiumVersion() {
  */
 export async function runPage(url, result, { flags = [], timeoutMs, onStart = () => {}, log = () => {} }) {
   const profile = mkdtempSync(path.join(os.tmpdir(), 'ssekit-bench-chromium-'))
-  const child = spawn(CHROMIUM, [...BASE_FLAGS, ...flags, `--user-data-dir=${profile}`, url], {
+  const stdout = process.env.BENCH_CHROMIUM_STDOUT ? openSync(process.env.BENCH_CHROMIUM_STDOUT, 'a') : 'ignore'
+  const child = spawn(CHROMIUM, [...BASE_FLAGS, ...withTracing(flags), `--user-data-dir=${profile}`, url], {
     detached: true, // its own process group, so that the renderer and helper processes end with it
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', stdout, 'pipe'],
   })
+  if (typeof stdout === 'number') closeSync(stdout)
   let stderr = ''
   child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)))
   onStart(child.pid)

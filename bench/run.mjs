@@ -7,6 +7,8 @@
 //   npm run bench                   the full run (a few minutes)
 //   npm run bench -- --quick        fewer rounds and shorter runs (under a minute)
 //   npm run bench -- --only=size,memory    some kinds only (size, throughput, latency, memory, companion)
+//   npm run bench -- --rounds=30    more throughput rounds than the 9 of a full run (about 6 s each), for
+//                                   effects smaller than one run's noise
 //
 // Markdown goes to stdout, progress to stderr, every figure to bench-results/latest.json. Exits 1 when a kind
 // failed to run; figures never fail the run (targets are reported, not asserted).
@@ -40,16 +42,23 @@ if (unknown.length) {
   process.exit(2)
 }
 
+const roundsArg = args.find((arg) => arg.startsWith('--rounds='))
+const rounds = roundsArg ? Number(roundsArg.slice('--rounds='.length)) : undefined
+if (rounds !== undefined && !(Number.isInteger(rounds) && rounds >= 1 && rounds <= 100)) {
+  console.error(`--rounds takes a whole number of throughput rounds from 1 to 100, not ${roundsArg.slice(9)}`)
+  process.exit(2)
+}
+
 /** How much of each kind to run. Quick keeps the same workloads with fewer rounds and shorter holds. */
 const SETTINGS = quick
   ? {
-      throughput: { rounds: 2 },
+      throughput: { rounds: rounds || 2 },
       latency: { rounds: 1, ms: 1000, tries: 5 },
       memory: { count: 50, rounds: 1, settleMs: 300, limitContenders: ['native'] },
       companion: { clients: 200, holdMs: 3000 },
     }
   : {
-      throughput: { rounds: 9 },
+      throughput: { rounds: rounds || 9 },
       latency: { rounds: 3, ms: 2000, tries: 15 },
       memory: {
         count: 50,

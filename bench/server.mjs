@@ -143,6 +143,7 @@ export async function startBenchServer({
   const files = { '/bench/pages/': path.join(root, 'bench/pages'), '/dist/': distDir }
   const eventSourceClient = await bundleEventSourceClient()
   const waiting = new Map()
+  const plans = new Map()
   const groups = new Map()
 
   async function handle(req, res) {
@@ -168,6 +169,10 @@ export async function startBenchServer({
       return res.write(`data: ${wallClock().toFixed(3)}\n\n`)
     }
     if (url.pathname === '/clock') return sendJson(res, { now: wallClock() })
+    if (url.pathname === '/plan') {
+      const plan = plans.get(query.get('session'))
+      return plan ? sendJson(res, plan) : res.writeHead(404).end('unknown session')
+    }
     if (req.method === 'POST' && url.pathname === '/log') return (log(await readBody(req)), sendJson(res, {}))
     if (req.method === 'POST' && url.pathname === '/mark')
       return sendJson(res, await onMark(JSON.parse(await readBody(req)).label))
@@ -206,9 +211,17 @@ export async function startBenchServer({
     url: `http://127.0.0.1:${ports[0]}`,
     /** The extra ports (not the main one). */
     ports: ports.slice(1),
-    /** Resolves with the result a page posts for `session`. */
-    result(session) {
-      return new Promise((resolve) => waiting.set(session, resolve)).finally(() => waiting.delete(session))
+    /**
+     * Holds the plan of `session` for its page (`GET /plan?session=…`) until the page posts its result, with which
+     * the returned promise resolves. The plan is served rather than put in the page's URL: a long plan (many rounds)
+     * would pass the 16 KB that Node allows for a request's head.
+     */
+    result(session, plan) {
+      plans.set(session, plan)
+      return new Promise((resolve) => waiting.set(session, resolve)).finally(() => {
+        waiting.delete(session)
+        plans.delete(session)
+      })
     },
     async close() {
       await Promise.all(

@@ -1,5 +1,5 @@
-// One measurement kind = one Chromium session: the page at /bench/pages/index.html runs the plan given in its
-// URL and posts the result back; this waits for it (bounded by `timeoutMs`) and closes Chromium.
+// One measurement kind = one Chromium session: the page at /bench/pages/index.html fetches the plan of the session
+// named in its URL, runs it and posts the result back; this waits for it (bounded by `timeoutMs`) and closes Chromium.
 import { randomUUID } from 'node:crypto'
 import { MEMORY_FLAGS, runPage } from './chromium.mjs'
 
@@ -32,11 +32,11 @@ export const pairName = ([ours, theirs]) => `${ours} / ${theirs}`
  */
 export async function runSession(context, kind, plan, timeoutMs) {
   const session = randomUUID()
-  const query = new URLSearchParams({ session, kind, plan: JSON.stringify(plan) })
+  const query = new URLSearchParams({ session, kind })
   const url = `${context.server.url}/bench/pages/index.html?${query}`
   const flags = kind === 'memory' ? MEMORY_FLAGS : ['--js-flags=--expose-gc']
   const started = performance.now()
-  const posted = await runPage(url, context.server.result(session), {
+  const posted = await runPage(url, context.server.result(session, plan), {
     flags,
     timeoutMs,
     onStart: (pid) => context.onChromium(pid),

@@ -1,5 +1,5 @@
-// Runs the plan in the page's URL (`?session=…&kind=throughput|latency|memory&plan=<JSON>`) and posts the result
-// to the bench server; nothing drives the page from outside while it runs. Without `session`, see the end.
+// Runs the plan of the session in the page's URL (`?session=…&kind=throughput|latency|memory`), fetched from the
+// bench server (`/plan?session=…`), and posts the result back to it; nothing drives the page from outside while it runs. Without `session`, see the end.
 import { CONTENDERS } from './contenders.js'
 
 const params = new URLSearchParams(location.search)
@@ -33,7 +33,9 @@ export const tools = {
 
 async function main() {
   const kind = params.get('kind')
-  const plan = JSON.parse(params.get('plan'))
+  const answer = await fetch(`/plan?session=${encodeURIComponent(session)}`)
+  if (!answer.ok) throw new Error(`no plan for session ${session}: ${answer.status}`)
+  const plan = await answer.json()
   const module = await import(`./${kind}.js`)
   const result = await module.run(plan, tools)
   const page = { crossOriginIsolated: globalThis.crossOriginIsolated === true, userAgent: navigator.userAgent }
