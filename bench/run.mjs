@@ -9,6 +9,7 @@
 //   npm run bench -- --only=size,memory    some kinds only (size, throughput, latency, memory, companion)
 //   npm run bench -- --rounds=30    more throughput rounds than the 9 of a full run (about 6 s each), for
 //                                   effects smaller than one run's noise
+//   BENCH_CONTENDERS=ssekit-fetch,eventsource-client npm run bench -- --only=throughput    some contenders only
 //
 // Markdown goes to stdout, progress to stderr, every figure to bench-results/latest.json. Exits 1 when a kind
 // failed to run; figures never fail the run (targets are reported, not asserted).

@@ -3,15 +3,22 @@
 import { randomUUID } from 'node:crypto'
 import { MEMORY_FLAGS, runPage } from './chromium.mjs'
 
-/** The contenders, by the names the pages use. */
-export const CONTENDERS = [
-  'native',
-  'ssekit-native',
-  'polyfill',
-  'ssekit-polyfill',
-  'ssekit-fetch',
-  'eventsource-client',
-]
+/** Every contender, by the names the pages use. */
+const ALL = ['native', 'ssekit-native', 'polyfill', 'ssekit-polyfill', 'ssekit-fetch', 'eventsource-client']
+
+/**
+ * The contenders of this run: all of them, or those named in `BENCH_CONTENDERS` (comma-separated), for a quicker
+ * look at one comparison (`BENCH_CONTENDERS=ssekit-fetch,eventsource-client npm run bench -- --only=throughput`).
+ * A comparison is reported only when both of its contenders ran.
+ */
+export const CONTENDERS = (() => {
+  const named = process.env.BENCH_CONTENDERS
+  if (!named) return ALL
+  const chosen = named.split(',').map((name) => name.trim())
+  const unknown = chosen.filter((name) => !ALL.includes(name))
+  if (unknown.length) throw new Error(`BENCH_CONTENDERS: unknown ${unknown.join(', ')}; choose from ${ALL.join(', ')}`)
+  return ALL.filter((name) => chosen.includes(name))
+})()
 
 /** Which raw EventSource each ssekit contender wraps. */
 export const WRAPS = { 'ssekit-native': 'native', 'ssekit-polyfill': 'polyfill' }
@@ -21,7 +28,11 @@ export const WRAPS = { 'ssekit-native': 'native', 'ssekit-polyfill': 'polyfill' 
  * ssekit-fetch, which wraps none, against the raw polyfill (what an app without a usable EventSource would
  * otherwise ship) and against eventsource-client (the other client that reads the stream with fetch).
  */
-export const PAIRS = [...Object.entries(WRAPS), ['ssekit-fetch', 'polyfill'], ['ssekit-fetch', 'eventsource-client']]
+export const PAIRS = [
+  ...Object.entries(WRAPS),
+  ['ssekit-fetch', 'polyfill'],
+  ['ssekit-fetch', 'eventsource-client'],
+].filter((pair) => pair.every((contender) => CONTENDERS.includes(contender)))
 
 /** How a pair is named in the figures and the tables. */
 export const pairName = ([ours, theirs]) => `${ours} / ${theirs}`
