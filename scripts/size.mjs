@@ -30,7 +30,7 @@ export const ENTRIES = [
   {
     name: 'core + bindings: `createClient, bindButton, bindStatus`',
     names: ['createClient', 'bindButton', 'bindStatus'],
-    budget: 4776,
+    budget: 4773,
   },
 ]
 /** The lazily loaded chunks, by the name of the chunk a dynamic import loads, each with what it imports. */
@@ -39,13 +39,13 @@ export const LAZY = [
     chunk: 'polyfill-chunk',
     name: 'lazy polyfill chunk(s), loaded on first polyfill `connect()`',
     column: 'polyfill',
-    budget: 5720,
+    budget: 5709,
   },
   {
     chunk: 'fetch-chunk',
     name: 'lazy fetch chunk(s), loaded on first fetch `connect()` (headers, method or body, or no EventSource)',
     column: 'fetch',
-    budget: 1990,
+    budget: 1938,
   },
   {
     chunk: 'share-chunk',
@@ -57,13 +57,13 @@ export const LAZY = [
     chunk: 'probe',
     name: 'lazy second-look chunk(s), loaded when native refuses a response',
     column: 'second look',
-    budget: 860,
+    budget: 845,
   },
 ]
 export const LEGACY = {
   name: 'script-tag file `dist/ssekit.legacy.min.js`',
   file: 'ssekit.legacy.min.js',
-  budget: 9906,
+  budget: 9892,
 }
 
 const ENTRY_ID = '\0size-entry'

@@ -80,8 +80,9 @@ export function createClientWith<Events extends EventMap>(
   const { heartbeatTimeoutMs = 45000, maxEventLength = 4194304, pauseWhenHidden } = options
   const decode = toDecoder(options.decode)
   const json = toDecoder('json')
-  const mode = options.retry === undefined ? resolveRetry() : options.retry
-  const policy = typeof mode === 'object' ? resolveRetry(mode) : undefined
+  const mode = options.retry
+  // The client's own retry policy: the default one unless `retry` is false or 'transport'.
+  const policy = mode === undefined || typeof mode === 'object' ? resolveRetry(mode) : undefined
   const wanted = options.transport || 'auto'
   // Native EventSource can only GET, without headers (a body is only valid with another method): anything more needs
   // a lazily loaded transport, whose loader also refuses `transport: 'native'` for such a request.

@@ -3,6 +3,7 @@
  * stream (no `ReadableStream`, `TextDecoder` or `AbortController`), and for `transport: 'polyfill'`, it goes on to
  * the polyfill chunk from here, so the choice costs the core nothing.
  */
+import { DEV } from '../dev'
 import { getGlobal } from '../global'
 import { fetchTransport } from './fetch'
 import type { TransportFactory } from './types'
@@ -23,7 +24,7 @@ export function load(
   const canStream = root.fetch && root.ReadableStream && root.TextDecoder && root.AbortController
   if (wanted === 'native' || (wanted === 'fetch' && !canStream)) {
     // Native asked for where there is none, or for a request it cannot send (another method, a body).
-    return failed(new Error('transport "' + wanted + '" cannot send this request here: use "auto"'))
+    return failed(new Error(DEV ? 'transport "' + wanted + '" cannot send this request here: use "auto"' : wanted))
   }
   if (canStream && wanted !== 'polyfill') return done(fetchTransport)
   import('./polyfill-chunk').then((module) => done(module.transport), failed)

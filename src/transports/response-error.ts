@@ -40,16 +40,19 @@ export function responseError(
   const type = (headers && headers.get('Content-Type')) || ''
   let code: ErrorCode = 'http-status'
   let what = status + (statusText ? ' ' + statusText : '')
-  let words = DEV ? 'Connection failed with status ' + what : ''
   if (status === 200) {
     if (/^text\/event-stream(;|$)/i.test(type)) return undefined
     code = 'content-type'
     what = type || 'none'
-    words = DEV ? 'Expected text/event-stream but got ' + (type || 'no content type') : ''
-  } else if (status === 204) {
-    code = 'no-content'
-    words = DEV ? 'Server answered 204 No Content, which means stop' : ''
-  }
+  } else if (status === 204) code = 'no-content'
+  // The development build's words; the production build says the code and what was refused.
+  const words = DEV
+    ? code === 'content-type'
+      ? 'Expected text/event-stream but got ' + (type || 'no content type')
+      : code === 'no-content'
+        ? 'Server answered 204 No Content, which means stop'
+        : 'Connection failed with status ' + what
+    : code + ' ' + what
   const retryAfterMs = code === 'http-status' ? parseRetryAfter(headers && headers.get('Retry-After')) : undefined
-  return new SsekitError((words || code + ' ' + what) + ': ' + method + ' ' + url, { code, status, url, retryAfterMs })
+  return new SsekitError(words + ': ' + method + ' ' + url, { code, status, url, retryAfterMs })
 }
