@@ -99,13 +99,14 @@ export function shareTransport(
      * group resumed from, replayed (or one without an id just after it, which carries that id), or the old leader's
      * last event, when the new one's lock came before that event's message (a lock grant and a message come by
      * different ways) and it resumed from the id before. The client would take such a repeat for an event without
-     * an id (it carries the id of the one before) and deliver it again. The origin is left to the client, which takes
-     * the stream URL's (a redirect to another origin is not seen).
+     * an id (it carries the id of the one before) and deliver it again. Without an id there is nothing to resume from
+     * and nothing to tell a repeat by: the new leader's stream is a new one, delivered whole. The origin is left to the
+     * client, which takes the stream URL's (a redirect to another origin is not seen).
      */
     const deliver = (type: string, data: string, id: string) => {
       const to = mine[type]
       if (!to) return
-      if (term === deliveredTerm || id !== deliveredId) handlers.onMessage(to, data, id)
+      if (term === deliveredTerm || id !== deliveredId || !id) handlers.onMessage(to, data, id)
       deliveredTerm = term
       deliveredId = id
     }

@@ -140,6 +140,25 @@ describe('handover', () => {
     expect(tabs[2].ids()).toEqual(['1', '2', '3', '4'])
   })
 
+  test("a stream without ids: every tab gets the new leader's first event (no id, so nothing to tell a repeat by)", async () => {
+    const tabs = [openTab(), openTab(), openTab()]
+    await settle()
+    tabs[0].fake.last.open()
+    for (const data of ['a', 'b']) tabs[0].fake.last.message('date', data, '')
+    await settle()
+    tabs[0].client.disconnect()
+    await settle()
+    const connection = tabs[1].fake.last
+    expect(connection.request.lastEventId).toBe('')
+    connection.open()
+    for (const data of ['c', 'd']) connection.message('date', data, '')
+    await settle()
+    const data = (tab: (typeof tabs)[number]) => tab.rec.events().map((event) => event.kind === 'event' && event.data)
+    expect(data(tabs[0])).toEqual(['a', 'b'])
+    expect(data(tabs[1])).toEqual(['a', 'b', 'c', 'd'])
+    expect(data(tabs[2])).toEqual(['a', 'b', 'c', 'd'])
+  })
+
   test('a tab that joins and leads before any event resumes from the id the group told it', async () => {
     const first = openTab()
     await settle()
