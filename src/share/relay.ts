@@ -106,7 +106,7 @@ export function shareTransport(
     const deliver = (type: string, data: string, id: string) => {
       const to = mine[type]
       if (!to) return
-      if (term === deliveredTerm || id !== deliveredId || !id) handlers.onMessage(to, data, id)
+      if (!id || id !== deliveredId || term === deliveredTerm) handlers.onMessage(to, data, id)
       deliveredTerm = term
       deliveredId = id
     }
