@@ -1,4 +1,5 @@
-import { SsekitError } from '../errors'
+import { DEV } from '../dev'
+import { requestError } from '../errors'
 import { getGlobal } from '../global'
 import { responseError } from './response-error'
 
@@ -87,10 +88,7 @@ export function fetchStream(maxLength: number, onActivity: () => void): FetchStr
           eventLength = blank < 0 ? eventLength + text.length : seen.length - blank - 2
           before = seen.slice(-1)
           if (eventLength > maxLength) {
-            throw new SsekitError('An event longer than ' + maxLength + ' characters: GET ' + url, {
-              code: 'too-large',
-              url,
-            })
+            throw requestError('too-large', DEV ? 'An event longer than ' + maxLength + ' characters' : '', url)
           }
           onActivity()
           onProgress(text)
