@@ -7,8 +7,7 @@
 //   npm run bench                   the full run (a few minutes)
 //   npm run bench -- --quick        fewer rounds and shorter runs (under a minute)
 //   npm run bench -- --only=size,memory    some kinds only (size, throughput, latency, memory, companion)
-//   npm run bench -- --rounds=30    more throughput rounds than the 9 of a full run (about 6 s each), for
-//                                   effects smaller than one run's noise
+//   npm run bench -- --rounds=60    throughput rounds other than the 30 of a full run (about 5 s each)
 //   BENCH_CONTENDERS=ssekit-fetch,eventsource-client npm run bench -- --only=throughput    some contenders only
 //
 // Markdown goes to stdout, progress to stderr, every figure to bench-results/latest.json. Exits 1 when a kind
@@ -59,7 +58,9 @@ const SETTINGS = quick
       companion: { clients: 200, holdMs: 3000 },
     }
   : {
-      throughput: { rounds: rounds || 9 },
+      // 30 rounds: a median of 9 moved by ±10 % between full runs of the same code, and flattered a contender
+      // whose later runs get no faster while the other's do (BENCH.md, "Why ssekit-fetch misses").
+      throughput: { rounds: rounds || 30 },
       latency: { rounds: 3, ms: 2000, tries: 15 },
       memory: {
         count: 50,
