@@ -1,5 +1,6 @@
 // Runs the plan of the session in the page's URL (`?session=…&kind=throughput|latency|memory`), fetched from the
-// bench server (`/plan?session=…`), and posts the result back to it; nothing drives the page from outside while it runs. Without `session`, see the end.
+// bench server (`/plan?session=…`), and posts the result back to it; nothing drives the page from outside while
+// it runs. Without `session`, see the end.
 import { CONTENDERS } from './contenders.js'
 
 const params = new URLSearchParams(location.search)
