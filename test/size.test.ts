@@ -50,6 +50,7 @@ test('every shipped bundle is within its budget, and one byte over fails the gat
     expect.stringContaining('lazy polyfill'),
     expect.stringContaining('lazy fetch'),
     expect.stringContaining('lazy share'),
+    expect.stringContaining('lazy refused-response'),
     expect.stringContaining('lazy second-look'),
     expect.stringContaining('script-tag file'),
   ])

@@ -1,7 +1,6 @@
 import { DEV } from '../dev'
 import { isSsekitError, requestError, type SsekitError } from '../errors'
-import { createParser } from './parse'
-import { responseError } from './response-error'
+import { createParser, feed, type ParserHandlers, reset } from './parse'
 import type { Channel, Transport, TransportFactory, TransportHandlers, TransportRequest } from './types'
 
 /**
@@ -9,6 +8,9 @@ import type { Channel, Transport, TransportFactory, TransportHandlers, Transport
  * must initially be an implementation-defined value, probably in the region of a few seconds." Chromium's: 3 s.
  */
 const RECONNECTION_TIME_MS = 3000
+
+/** [spec] The `Content-Type` of an event stream: the MIME type `text/event-stream`, parameters allowed. */
+const EVENT_STREAM = /^text\/event-stream(;|$)/i
 
 /**
  * One connection over `fetch`, behaving as the WHATWG spec describes an EventSource: it reconnects by itself
@@ -20,19 +22,34 @@ const RECONNECTION_TIME_MS = 3000
  * the status and headers of every response, so its errors carry `status`, `url` and `Retry-After`; every chunk
  * (comments included) counts as activity for the client's stall watchdog; `close()` aborts the request.
  */
+/** What the parser of one connection reports to. */
+interface Events extends ParserHandlers {
+  /** The channels listened to, by event type. */
+  listening: Record<string, Channel>
+  handlers: TransportHandlers
+}
+
+/**
+ * Every event of the stream passes here, called as a method of {@link Events}: a function of the module rather
+ * than a closure of each connection, so that its compiled code serves every connection (parse.ts says why).
+ */
+function onEvent(this: Events, type: string, data: string, lastEventId: string): void {
+  const channel = this.listening[type]
+  // The origin is left to the client, which takes the request URL's (a redirect to another origin is not seen).
+  if (channel) this.handlers.onMessage(channel, data, lastEventId, undefined)
+}
+
 function open(request: TransportRequest, handlers: TransportHandlers): Transport {
   const { url, method, maxEventLength, onActivity } = request
-  const listening: Record<string, Channel> = Object.create(null)
   let closed = false
   let delayMs = RECONNECTION_TIME_MS
   let controller: AbortController | undefined
   let timer: ReturnType<typeof setTimeout> | undefined
-  const parser = createParser(maxEventLength, request.lastEventId, {
-    onEvent(type, data, lastEventId) {
-      const channel = listening[type]
-      // The origin is left to the client, which takes the request URL's (a redirect to another origin is not seen).
-      if (channel) handlers.onMessage(channel, data, lastEventId, undefined)
-    },
+  const events: Events = {
+    // No prototype: an event may be named `constructor` or `__proto__` like any other.
+    listening: Object.create(null),
+    handlers,
+    onEvent,
     onRetry: (ms) => (delayMs = ms),
     onTooLarge() {
       throw requestError(
@@ -43,7 +60,8 @@ function open(request: TransportRequest, handlers: TransportHandlers): Transport
         method,
       )
     },
-  })
+  }
+  const parser = createParser(maxEventLength, request.lastEventId, events)
 
   /** Ends the current request; a failure that is not the spec's "fail the connection" reconnects. */
   function end(error: SsekitError, reconnecting: boolean): void {
@@ -54,7 +72,7 @@ function open(request: TransportRequest, handlers: TransportHandlers): Transport
     // buffer starting from the last event ID string. (The first request starts from an empty buffer, as a new
     // EventSource does: an event with no id of its own is then not mistaken for a replay of the id resumed from.)
     if (reconnecting && !closed) {
-      parser.reset()
+      reset(parser)
       timer = setTimeout(connect, delayMs)
     }
   }
@@ -62,7 +80,7 @@ function open(request: TransportRequest, handlers: TransportHandlers): Transport
   function connect(): void {
     const current = new AbortController()
     controller = current
-    const lastEventId = parser.lastEventId()
+    const lastEventId = parser.last
     const headers: Record<string, string> = { Accept: 'text/event-stream', ...request.headers }
     // [spec] "If the event source's last event ID string is not the empty string, set (`Last-Event-ID`, last
     // event ID string, encoded as UTF-8) in request's header list."
@@ -92,9 +110,15 @@ function open(request: TransportRequest, handlers: TransportHandlers): Transport
       signal: current.signal,
     }).then((response) => {
       if (!live()) return
-      const refused = responseError(url, response.status, response.statusText, response.headers, method)
       // [spec] A status other than 200, or a content type other than text/event-stream: "fail the connection".
-      if (refused) return end(refused, false)
+      // What was refused is told by a chunk of its own, loaded only then (as the native transport's second look
+      // is); should it not load, the connection is lost rather than refused, and retried.
+      if (response.status !== 200 || !EVENT_STREAM.test(response.headers.get('Content-Type') || '')) {
+        return void import('./response-error').then((module) => {
+          const { status, statusText, headers } = response
+          if (live()) end(module.responseError(url, status, statusText, headers, method) as SsekitError, false)
+        }, lost)
+      }
       // A response without a body (null) throws here: a lost connection, like a body that ends at once.
       const reader = (response.body as ReadableStream<Uint8Array>).getReader()
       // [spec] "Streams must be decoded using the UTF-8 decode algorithm": a leading BOM is stripped, and bytes
@@ -109,7 +133,7 @@ function open(request: TransportRequest, handlers: TransportHandlers): Transport
           if (result.done) return lost(undefined)
           onActivity()
           try {
-            parser.feed(decoder.decode(result.value, { stream: true }))
+            feed(parser, decoder.decode(result.value, { stream: true }))
           } catch (error) {
             return lost(error)
           }
@@ -123,7 +147,7 @@ function open(request: TransportRequest, handlers: TransportHandlers): Transport
   connect()
   return {
     listen(channel) {
-      listening[channel.type] = channel
+      events.listening[channel.type] = channel
     },
     close() {
       closed = true

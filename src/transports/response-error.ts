@@ -1,22 +1,10 @@
 import { DEV } from '../dev'
 import { SsekitError, type ErrorCode } from '../errors'
+import { parseRetryAfter } from './retry-after'
 
 /** The parts of a response's headers the classification reads (fetch `Headers` and the polyfill's both fit). */
 export interface HeaderReader {
   get(name: string): string | null
-}
-
-/**
- * Reads `Retry-After` (seconds or an HTTP date) as milliseconds.
- * @internal
- */
-export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
-  if (!value) return undefined
-  // Delay-seconds is digits; `+` also reads them, with white space around (and is lenient past that).
-  const seconds = +value
-  if (seconds >= 0) return seconds * 1000
-  const at = Date.parse(value)
-  return at === at ? Math.max(0, at - now) : undefined
 }
 
 /**
@@ -40,11 +28,14 @@ export function responseError(
   const type = (headers && headers.get('Content-Type')) || ''
   let code: ErrorCode = 'http-status'
   let what = status + (statusText ? ' ' + statusText : '')
+  let retryAfterMs: number | undefined
   if (status === 200) {
     if (/^text\/event-stream(;|$)/i.test(type)) return undefined
     code = 'content-type'
     what = type || 'none'
   } else if (status === 204) code = 'no-content'
+  // Only a refusal that may be retried says when.
+  else retryAfterMs = parseRetryAfter(headers && headers.get('Retry-After'))
   // The development build's words; the production build says the code and what was refused.
   const words = DEV
     ? code === 'content-type'
@@ -53,6 +44,5 @@ export function responseError(
         ? 'Server answered 204 No Content, which means stop'
         : 'Connection failed with status ' + what
     : code + ' ' + what
-  const retryAfterMs = code === 'http-status' ? parseRetryAfter(headers && headers.get('Retry-After')) : undefined
   return new SsekitError(words + ': ' + method + ' ' + url, { code, status, url, retryAfterMs })
 }

@@ -8,7 +8,7 @@
  *
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  */
-import { createParser } from '../../src/transports/parse'
+import { createParser, feed, reset } from '../../src/transports/parse'
 
 type Entry = ['event', string, string, string] | ['retry', number] | ['too-large']
 
@@ -24,11 +24,11 @@ function run(pieces: string[], maxLength = 1 << 20, lastEventId = ''): { log: En
     },
   })
   try {
-    for (const piece of pieces) parser.feed(piece)
+    for (const piece of pieces) feed(parser, piece)
   } catch (error) {
     if (!(error instanceof Error) || error.message !== 'too large') throw error
   }
-  return { log, lastEventId: parser.lastEventId() }
+  return { log, lastEventId: parser.last }
 }
 
 /**
@@ -197,7 +197,7 @@ test('the one-line event dispatched at once keeps the type, the id and the limit
   expect(run(['data: 1234\n\n'], 4).log).toEqual([['event', 'message', '1234', '']])
 })
 
-test('lastEventId() is the last event ID string: set by a blank line, not by the id field alone', () => {
+test('last is the last event ID string: set by a blank line, not by the id field alone', () => {
   const log: string[] = []
   const parser = createParser(100, '', {
     onEvent: () => undefined,
@@ -206,16 +206,16 @@ test('lastEventId() is the last event ID string: set by a blank line, not by the
       throw new Error('too large')
     },
   })
-  parser.feed('id: 1\n')
-  log.push(parser.lastEventId())
-  parser.feed('\n')
-  log.push(parser.lastEventId())
-  parser.feed('id: 2\ndata: x\n')
-  log.push(parser.lastEventId())
+  feed(parser, 'id: 1\n')
+  log.push(parser.last)
+  feed(parser, '\n')
+  log.push(parser.last)
+  feed(parser, 'id: 2\ndata: x\n')
+  log.push(parser.last)
   expect(log).toEqual(['', '1', '1'])
 })
 
-test('reset() drops the incomplete line and event, and the id buffer starts from the last event ID string', () => {
+test('reset drops the incomplete line and event, and the id buffer starts from the last event ID string', () => {
   const log: Entry[] = []
   const parser = createParser(100, '', {
     onEvent: (type, data, id) => log.push(['event', type, data, id]),
@@ -224,12 +224,12 @@ test('reset() drops the incomplete line and event, and the id buffer starts from
       throw new Error('too large')
     },
   })
-  parser.feed('id: 1\ndata: a\n\nid: 2\nevent: x\ndata: b\ndat')
-  parser.reset()
-  parser.feed('a: c\n\n')
-  parser.feed('data: d\r')
-  parser.reset()
-  parser.feed('\ndata: e\n\n')
+  feed(parser, 'id: 1\ndata: a\n\nid: 2\nevent: x\ndata: b\ndat')
+  reset(parser)
+  feed(parser, 'a: c\n\n')
+  feed(parser, 'data: d\r')
+  reset(parser)
+  feed(parser, '\ndata: e\n\n')
   expect(log).toEqual([ev('a', 'message', '1'), ev('e', 'message', '1')])
 })
 

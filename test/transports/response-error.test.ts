@@ -1,6 +1,7 @@
 /** @jest-environment node */
 import { DEV } from '../../src/dev'
-import { parseRetryAfter, responseError } from '../../src/transports/response-error'
+import { responseError } from '../../src/transports/response-error'
+import { parseRetryAfter } from '../../src/transports/retry-after'
 
 const headers = (map: Record<string, string>) => ({ get: (name: string) => map[name.toLowerCase()] ?? null })
 
