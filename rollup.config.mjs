@@ -84,6 +84,20 @@ const es5Extends = () => ({
   load: (id) => (id === '\0es5-extends' ? EXTENDS : null),
 })
 
+/**
+ * The script-tag file's error constructor: the ES5 function of `src/error-constructor.es5.ts` in place of the class
+ * of `src/error-constructor.ts`, which lowered to ES5 would need the helpers for extending a built-in.
+ */
+const ERROR_CONSTRUCTOR = fileURLToPath(new URL('./src/error-constructor.ts', import.meta.url))
+const es5ErrorConstructor = () => ({
+  name: 'es5-error-constructor',
+  async resolveId(id, importer, options) {
+    if (!id.endsWith('/error-constructor')) return null
+    const resolved = await this.resolve(id, importer, { ...options, skipSelf: true })
+    return resolved && resolved.id === ERROR_CONSTRUCTOR ? ERROR_CONSTRUCTOR.replace(/\.ts$/, '.es5.ts') : resolved
+  },
+})
+
 /** The script-tag file: development (readable, every message) or production (minified, lean). */
 const legacy = (isDev) => ({
   input: 'src/legacy.ts',
@@ -107,6 +121,8 @@ const legacy = (isDev) => ({
         ],
   },
   plugins: [
+    // First: the TypeScript plugin resolves the modules it compiles itself.
+    es5ErrorConstructor(),
     ts('dist'),
     ...(isDev ? [] : [production()]),
     es5Extends(),

@@ -59,7 +59,7 @@ const SETTINGS = quick
     }
   : {
       // 30 rounds: a median of 9 moved by ±10 % between full runs of the same code, and flattered a contender
-      // whose later runs get no faster while the other's do (BENCH.md, "Why ssekit-fetch misses").
+      // whose later runs get no faster while the other's do (BENCH.md, "Why ssekit-fetch was at 0.68×").
       throughput: { rounds: rounds || 30 },
       latency: { rounds: 3, ms: 2000, tries: 15 },
       memory: {

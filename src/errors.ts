@@ -1,3 +1,5 @@
+import { construct } from './error-constructor'
+
 /**
  * Why a connection, an option or an event failed. A closed union, so a `switch` over it is exhaustive.
  *
@@ -102,27 +104,6 @@ export interface SsekitErrorConstructor {
   /** What every SsekitError inherits from; it inherits from `Error.prototype`. */
   readonly prototype: SsekitError
 }
-
-type Writable<T> = { -readonly [K in keyof T]: T[K] }
-
-/**
- * Builds the error as a real `Error` (stack and all) and gives it this type's prototype, or a subclass's when
- * constructed through one. No `class … extends Error`: lowered to ES5 for the script-tag file, that syntax needs
- * a kilobyte of helpers to extend a built-in.
- */
-// Named, inside the expression only (the module's `SsekitError` is typed below), for what Node prints before the
-// message, `error.constructor.name` and stack traces ("at new SsekitError"); the script-tag file keeps the name
-// through minification.
-const construct = function SsekitError(this: unknown, message: string, details: ErrorDetails): SsekitError {
-  const error = new Error(message) as Writable<SsekitError>
-  Object.setPrototypeOf(error, this instanceof SsekitError ? Object.getPrototypeOf(this) : SsekitError.prototype)
-  error.name = 'SsekitError'
-  // Every detail given (code, status, url, retryAfterMs, cause) becomes a property of the same name.
-  for (const key in details) (error as unknown as Record<string, unknown>)[key] = details[key as keyof ErrorDetails]
-  return error
-}
-construct.prototype = Object.create(Error.prototype)
-construct.prototype.constructor = construct
 
 /**
  * Creates a {@link SsekitError}: `new SsekitError(message, details)`.

@@ -1,5 +1,6 @@
 /** @jest-environment node */
-import { SsekitError, isSsekitError } from '../src/errors'
+import { construct } from '../src/error-constructor.es5'
+import { SsekitError, type SsekitErrorConstructor, isSsekitError } from '../src/errors'
 import { version } from '../src/version'
 import { readFileSync } from 'node:fs'
 
@@ -54,5 +55,25 @@ test('SsekitError is a real Error with a stack, and can be extended', () => {
   expect(sub).toBeInstanceOf(SsekitError)
   expect(sub).toBeInstanceOf(Error)
   expect(sub.code).toBe('network')
+  expect(isSsekitError(sub)).toBe(true)
+})
+
+test("the script-tag file's ES5 constructor makes the same errors as the class of the ESM builds", () => {
+  const Es5Error = construct as unknown as SsekitErrorConstructor
+  const cause = new Error('socket hang up')
+  const error = new Es5Error('Nothing arrived for 10 ms: GET /s', { code: 'stalled', url: '/s', cause })
+  expect(error).toBeInstanceOf(Error)
+  expect(error).toMatchObject({ name: 'SsekitError', code: 'stalled', url: '/s', cause })
+  expect(typeof error.stack).toBe('string')
+  expect(Object.getPrototypeOf(error)).toBe(Es5Error.prototype)
+  expect(error.constructor).toBe(Es5Error)
+  expect(String(error)).toBe('SsekitError: Nothing arrived for 10 ms: GET /s')
+  class AppError extends Es5Error {
+    readonly extra = 'app'
+  }
+  const sub = new AppError('x', { code: 'network' })
+  expect(sub).toBeInstanceOf(AppError)
+  expect(sub).toBeInstanceOf(Es5Error)
+  expect(sub.extra).toBe('app')
   expect(isSsekitError(sub)).toBe(true)
 })
