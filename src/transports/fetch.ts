@@ -12,20 +12,11 @@ const RECONNECTION_TIME_MS = 3000
 /** [spec] The `Content-Type` of an event stream: the MIME type `text/event-stream`, parameters allowed. */
 const EVENT_STREAM = /^text\/event-stream(;|$)/i
 
-/**
- * One connection over `fetch`, behaving as the WHATWG spec describes an EventSource: it reconnects by itself
- * after the stream's reconnection time when the stream ends or the network fails, and fails the connection for
- * good on a status other than 200 or a content type other than `text/event-stream`. Under the client's own
- * retry policy the client closes it at its first error, so only the policy reconnects.
- *
- * Unlike an EventSource it sends the request's method, body and headers, `Last-Event-ID` among them; it reads
- * the status and headers of every response, so its errors carry `status`, `url` and `Retry-After`; every chunk
- * (comments included) counts as activity for the client's stall watchdog; `close()` aborts the request.
- */
 /** What the parser of one connection reports to. */
 interface Events extends ParserHandlers {
   /** The channels listened to, by event type. */
   listening: Record<string, Channel>
+  /** The client's handlers of this connection. */
   handlers: TransportHandlers
 }
 
@@ -39,6 +30,16 @@ function onEvent(this: Events, type: string, data: string, lastEventId: string):
   if (channel) this.handlers.onMessage(channel, data, lastEventId, undefined)
 }
 
+/**
+ * One connection over `fetch`, behaving as the WHATWG spec describes an EventSource: it reconnects by itself
+ * after the stream's reconnection time when the stream ends or the network fails, and fails the connection for
+ * good on a status other than 200 or a content type other than `text/event-stream`. Under the client's own
+ * retry policy the client closes it at its first error, so only the policy reconnects.
+ *
+ * Unlike an EventSource it sends the request's method, body and headers, `Last-Event-ID` among them; it reads
+ * the status and headers of every response, so its errors carry `status`, `url` and `Retry-After`; every chunk
+ * (comments included) counts as activity for the client's stall watchdog; `close()` aborts the request.
+ */
 function open(request: TransportRequest, handlers: TransportHandlers): Transport {
   const { url, method, maxEventLength, onActivity } = request
   let closed = false

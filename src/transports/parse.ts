@@ -7,7 +7,10 @@
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  */
 
-/** What the parser reports. @internal */
+/**
+ * What the parser reports: called as methods of the parser, which is this object with the parser's state added
+ * (see {@link createParser}). @internal
+ */
 export interface ParserHandlers {
   /**
    * A dispatched event: its type (`message` when the stream named none), its data, and the stream's last event ID
