@@ -16,7 +16,7 @@
  * the next attempt starts; `disconnect()` at any point cancels the timer, the watchdog, a transport still loading
  * and every window listener.
  */
-import { text, toDecoder } from './decode'
+import { json, text, toDecoder } from './decode'
 import { DEV } from './dev'
 import { type ErrorCode, SsekitError, requestError } from './errors'
 import { getGlobal } from './global'
@@ -79,7 +79,6 @@ export function createClientWith<Events extends EventMap>(
   const { withCredentials = false, headers, method = 'GET', body, onError, lastEventIdParam = 'lastEventId' } = options
   const { heartbeatTimeoutMs = 45000, maxEventLength = 4194304, pauseWhenHidden } = options
   const decode = toDecoder(options.decode)
-  const json = toDecoder('json')
   const mode = options.retry
   // The client's own retry policy: the default one unless `retry` is false or 'transport'.
   const policy = mode === undefined || typeof mode === 'object' ? resolveRetry(mode) : undefined

@@ -2,7 +2,8 @@ import type { DecodeFunction, DecodeOption } from './types'
 
 /** The default decoder: the data as EventSource delivers it. @internal */
 export const text: DecodeFunction = (raw) => raw
-const json: DecodeFunction = (raw) => JSON.parse(raw)
+/** The `'json'` decoder: each event's data parsed as JSON. @internal */
+export const json: DecodeFunction = (raw) => JSON.parse(raw)
 
 /**
  * Turns the `decode` option into a function. `'text'` is the default: it is what EventSource delivers, and it
