@@ -73,7 +73,7 @@ function check(given: object, rules: Rules, prefix: string): true {
     // Own rules only: `constructor` or `__proto__` is an unknown option, not a member of Object.prototype. (The rule
     // tables are ours, and none has a rule named hasOwnProperty.)
     // eslint-disable-next-line no-prototype-builtins
-    const rule = rules.hasOwnProperty(key) ? rules[key] : undefined
+    const rule = rules.hasOwnProperty(key) && rules[key]
     const value = all[key]
     if (!rule) fail(prefix + key, 'unknown option' + (DEV ? hint(key, rules, prefix) : ''))
     if (value !== undefined && !rule(value, all)) {

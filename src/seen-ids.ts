@@ -11,30 +11,24 @@ export interface SeenIds {
 }
 
 /**
- * Creates a {@link SeenIds}: a lookup table plus a ring, oldest first, that says which id to forget.
+ * Creates a {@link SeenIds}: a lookup table plus an array, oldest first, that says which id to forget.
  * @internal
  */
 export function createSeenIds(size: number, maxChars: number): SeenIds {
   const table: Record<string, boolean> = Object.create(null)
-  const ring: string[] = []
-  // The oldest id is ring[head]; `count` ids of `chars` characters in all are held.
-  let head = 0
-  let count = 0
+  // The ids held, oldest first, `chars` characters in all.
+  const order: string[] = []
   let chars = 0
   return {
     has: (id) => table[id] === true,
     add(id) {
       if (id.length > maxChars) return
-      while (count && (count === size || chars + id.length > maxChars)) {
-        const oldest = ring[head]
+      while (order.length && (order.length === size || chars + id.length > maxChars)) {
+        const oldest = order.shift() as string
         delete table[oldest]
         chars -= oldest.length
-        // Let go of the id itself too: its slot is written again only when the ring comes round.
-        ring[head] = ''
-        head = (head + 1) % size
-        count--
       }
-      ring[(head + count++) % size] = id
+      order.push(id)
       chars += id.length
       table[id] = true
     },

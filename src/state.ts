@@ -46,12 +46,11 @@ export const IDLE: ConnectionState = { status: 'idle', attempt: 0 }
 export function transition(state: ConnectionState, event: StateEvent): ConnectionState {
   const { status, attempt } = state
   const active = isActive(state)
-  const next = (changes: Partial<ConnectionState> & Pick<ConnectionState, 'status' | 'attempt'>): ConnectionState => {
-    const result: { -readonly [K in keyof ConnectionState]: ConnectionState[K] } = changes
-    if (state.transport) result.transport = state.transport
-    if (state.lost) result.lost = state.lost
-    return result
-  }
+  const next = (changes: Pick<ConnectionState, 'status' | 'attempt'> & Partial<ConnectionState>): ConnectionState => ({
+    transport: state.transport,
+    lost: state.lost,
+    ...changes,
+  })
   switch (event.type) {
     case 'connect':
       return active ? state : { status: 'connecting', attempt: 0, transport: event.transport || state.transport }

@@ -94,5 +94,6 @@ export function eventSourceFactory(
       },
     }
   }
-  return Object.defineProperty(factory, 'kind', { value: kind }) as TransportFactory
+  factory.kind = kind
+  return factory
 }

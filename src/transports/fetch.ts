@@ -1,5 +1,5 @@
 import { DEV } from '../dev'
-import { isSsekitError, requestError, type SsekitError } from '../errors'
+import { SsekitError, requestError } from '../errors'
 import { createParser, feed, type ParserHandlers, reset } from './parse'
 import type { Channel, Transport, TransportFactory, TransportHandlers, TransportRequest } from './types'
 
@@ -96,7 +96,7 @@ function open(request: TransportRequest, handlers: TransportHandlers): Transport
     }
     const lost = (cause: unknown) =>
       live() &&
-      (isSsekitError(cause)
+      (cause instanceof SsekitError
         ? end(cause, false)
         : end(requestError('network', DEV ? 'Connection lost' : '', url, cause, method), true))
     fetch(url, {

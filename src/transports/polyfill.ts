@@ -1,5 +1,5 @@
 import { DEV } from '../dev'
-import { type SsekitError, isSsekitError, requestError } from '../errors'
+import { SsekitError, requestError } from '../errors'
 import { eventSourceFactory } from './event-source'
 import { responseError } from './response-error'
 import { fetchStream, type StreamTransport } from './fetch-stream'
@@ -62,7 +62,9 @@ export function polyfillTransport(Polyfill: PolyfillConstructor): TransportFacto
       const url = request.url
       if (status === undefined) {
         // A failure our fetch stream raised itself (too-large) comes back through the polyfill as its `error`.
-        return isSsekitError(error) ? error : requestError('network', DEV ? 'Connection lost' : '', url, error || event)
+        return error instanceof SsekitError
+          ? error
+          : requestError('network', DEV ? 'Connection lost' : '', url, error || event)
       }
       // The polyfill reports only responses it refused, by the same content-type test: one it accepted can only
       // come here without headers, and is then told as a wrong content type.
