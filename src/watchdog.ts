@@ -23,25 +23,26 @@ export interface Watchdog {
  */
 export function createWatchdog(timeoutMs: number, onStall: () => void): Watchdog {
   let heard = false
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const look = (quiet: number): void => {
-    quiet = heard ? 0 : quiet + 1
-    heard = false
-    timer = quiet < 3 ? setTimeout(() => look(quiet), timeoutMs / 3) : undefined
-    if (!timer) onStall()
-  }
-  const stop = (): void => {
-    clearTimeout(timer)
-    timer = undefined
-  }
+  let quiet = 0
+  let timer: ReturnType<typeof setInterval> | undefined
+  const stop = (): void => clearInterval(timer)
   return {
     touch() {
       heard = true
     },
     start() {
       stop()
+      quiet = 0
       heard = true
-      if (timeoutMs) timer = setTimeout(() => look(0), timeoutMs / 3)
+      if (timeoutMs) {
+        timer = setInterval(() => {
+          quiet = heard ? 0 : quiet + 1
+          heard = false
+          if (quiet < 3) return
+          stop()
+          onStall()
+        }, timeoutMs / 3)
+      }
     },
     stop,
   }
