@@ -342,7 +342,7 @@ export function createClientWith<Events extends EventMap>(
         const list = to.list
         const at = bound ? list.indexOf(handler as EventHandler<unknown>) : -1
         bound = false
-        if (at >= 0) to.list = list.slice(0, at).concat(list.slice(at + 1))
+        if (at >= 0) to.list = list.filter((_, index) => index !== at)
       }
     },
     subscribe(listener) {

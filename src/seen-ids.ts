@@ -20,7 +20,7 @@ export function createSeenIds(size: number, maxChars: number): SeenIds {
   const order: string[] = []
   let chars = 0
   return {
-    has: (id) => table[id] === true,
+    has: (id) => id in table,
     add(id) {
       if (id.length > maxChars) return
       while (order.length && (order.length === size || chars + id.length > maxChars)) {

@@ -210,7 +210,9 @@ export function bindStatus(client: BindableClient, element: Element, options: Bi
   const texts = options.texts || {}
   const classNames = options.classNames || {}
   const render = (state: ConnectionState): void => {
-    const text = texts[state.status] ?? defaultTexts[state.status]
+    const given = texts[state.status]
+    // Only a text left out (or undefined) takes the default: an empty string is a text.
+    const text = given != null ? given : defaultTexts[state.status]
     element.textContent = typeof text === 'function' ? text(state) : text
     element.setAttribute('data-status', state.status)
     swapClasses(element, classNames, state.status)

@@ -46,9 +46,9 @@ export function eventSourceFactory(
     // No prototype: an event may be named `constructor` or `__proto__` like any other.
     const listening: Record<string, boolean> = Object.create(null)
     let closed = false
-    // The same for every event of one connection, so read from the first only (the polyfill's events have none).
+    // The same for every event of one connection, so read from the first only (the polyfill's events have none, and
+    // it is read again, a plain property that is not there).
     let origin: string | undefined
-    let originRead = false
     let lastId = request.lastEventId
 
     source.addEventListener('open', (event) => {
@@ -81,10 +81,7 @@ export function eventSourceFactory(
           if (closed || typeof data !== 'string') return
           const lastEventId = (event as MessageEvent<string>).lastEventId
           lastId = lastEventId
-          if (!originRead) {
-            originRead = true
-            origin = (event as MessageEvent).origin
-          }
+          if (origin === undefined) origin = (event as MessageEvent).origin
           onMessage(channel, data, lastEventId, origin)
         })
       },
