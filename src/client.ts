@@ -313,17 +313,12 @@ export function createClientWith<Events extends EventMap>(
       dispatch({ type: 'connect', transport: factory ? factory.kind : wanted === 'auto' ? 'fetch' : wanted })
       // A subscriber disconnected (or reconnected) on `connecting`: nothing more is to start here.
       if (current !== generation) return
-      unwatch = watchLifecycle(pauseWhenHidden, {
-        pause(reason) {
-          if (!isActive(state)) return
-          stop()
-          dispatch({ type: 'wait', reason })
-        },
-        resume(reason) {
-          if (state.reason !== reason) return
-          stop()
-          attempt()
-        },
+      // Paused, an active connection waits for `reason` to pass; resumed, the one that waits for it tries again.
+      unwatch = watchLifecycle(pauseWhenHidden, (pause, reason) => {
+        if (pause ? !isActive(state) : state.reason !== reason) return
+        stop()
+        if (pause) dispatch({ type: 'wait', reason })
+        else attempt()
       })
       attempt()
     },

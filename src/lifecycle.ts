@@ -1,12 +1,10 @@
 import { getGlobal } from './global'
 
-/** What the page and the network tell the client. @internal */
-export interface LifecycleHandlers {
-  /** The browser went offline, or the page was hidden / put in the back/forward cache. */
-  pause(reason: 'offline' | 'hidden'): void
-  /** The browser is online again, or the page is visible / restored from the back/forward cache. */
-  resume(reason: 'offline' | 'hidden'): void
-}
+/**
+ * What the page and the network tell the client: `pause` true when the browser went offline or the page was hidden /
+ * put in the back/forward cache, false when it is online again or visible / restored. @internal
+ */
+export type LifecycleChange = (pause: boolean, reason: 'offline' | 'hidden') => void
 
 type Target = {
   addEventListener(type: string, listener: (event: Event) => void): void
@@ -19,7 +17,7 @@ type Target = {
  * removes every listener it added.
  * @internal
  */
-export function watchLifecycle(pauseWhenHidden: boolean | undefined, handlers: LifecycleHandlers): () => void {
+export function watchLifecycle(pauseWhenHidden: boolean | undefined, change: LifecycleChange): () => void {
   const root = getGlobal() as unknown as Partial<Target> & { document?: Target & { visibilityState?: string } }
   const added: Array<() => void> = []
   const listen = (target: Partial<Target> | undefined, type: string, listener: (event: Event) => void) => {
@@ -28,15 +26,13 @@ export function watchLifecycle(pauseWhenHidden: boolean | undefined, handlers: L
     added.push(() => (target as Target).removeEventListener(type, listener))
   }
   const document = root.document
-  listen(root, 'offline', () => handlers.pause('offline'))
-  listen(root, 'online', () => handlers.resume('offline'))
+  listen(root, 'offline', () => change(true, 'offline'))
+  listen(root, 'online', () => change(false, 'offline'))
   // A page in the back/forward cache must not hold a stream; restored, it reconnects at once.
-  listen(root, 'pagehide', (event) => (event as PageTransitionEvent).persisted && handlers.pause('hidden'))
-  listen(root, 'pageshow', (event) => (event as PageTransitionEvent).persisted && handlers.resume('hidden'))
+  listen(root, 'pagehide', (event) => (event as PageTransitionEvent).persisted && change(true, 'hidden'))
+  listen(root, 'pageshow', (event) => (event as PageTransitionEvent).persisted && change(false, 'hidden'))
   if (pauseWhenHidden && document) {
-    listen(document, 'visibilitychange', () =>
-      document.visibilityState === 'hidden' ? handlers.pause('hidden') : handlers.resume('hidden'),
-    )
+    listen(document, 'visibilitychange', () => change(document.visibilityState === 'hidden', 'hidden'))
   }
   return () => added.forEach((remove) => remove())
 }
