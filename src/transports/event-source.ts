@@ -46,8 +46,8 @@ export function eventSourceFactory(
     // No prototype: an event may be named `constructor` or `__proto__` like any other.
     const listening: Record<string, boolean> = Object.create(null)
     let closed = false
-    // The same for every event of one connection, so read from the first only (the polyfill's events have none, and
-    // it is read again, a plain property that is not there).
+    // The same for every event of one connection, so read until there is one: the first event of native EventSource
+    // (an accessor); every event of the polyfill, which has none (a plain property that is not there).
     let origin: string | undefined
     let lastId = request.lastEventId
 
