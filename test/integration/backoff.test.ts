@@ -215,11 +215,13 @@ describe('against a real server', () => {
       )
       run.client.disconnect()
       log.push('disconnect')
-      await quietWindow('stop', 1000)
+      // At most the one request in flight at disconnect() arrives afterwards: the client has one at a time.
+      expect((await quietWindow('stop', 1000)).length).toBeLessThanOrEqual(1)
       expect(log.slice(log.indexOf('disconnect'))).toEqual(['disconnect'])
-      expect(log.filter((entry) => entry === 'request').length).toBeGreaterThanOrEqual(2)
+      const requests = log.length - 1
+      expect(requests).toBeGreaterThanOrEqual(2)
       // The server saw no request the client did not make.
-      expect(times('stop').length).toBeLessThanOrEqual(log.length - 1)
+      expect(times('stop').length).toBeLessThanOrEqual(requests)
       expect(run.client.state.status).toBe('closed')
     } finally {
       spy.mockRestore()
