@@ -57,8 +57,8 @@ const esm = (dir, isDev) => ({
     dir,
     format: 'es',
     sourcemap: true,
-    // No hash in a chunk's name: the package version already names the build, an app's bundler hashes what it emits,
-    // and each hash would be incompressible bytes in every chunk that imports another (26 B in the core).
+    // No hash in a chunk's name: the package version already names the build, and an app's bundler hashes what it
+    // emits; a hash of ours would only add characters gzip cannot fold to every `import()` of the chunk.
     chunkFileNames: 'chunks/[name].js',
     // react.js imports the client from index.js beside it, so there is one copy of it, and index.js stays whole.
     paths: (id) => (id.endsWith('/src/index') ? './index.js' : id),
