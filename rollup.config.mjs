@@ -50,6 +50,12 @@ const es5 = () => ({
   },
 })
 
+/**
+ * event-source-polyfill is the one CommonJS module bundled, and it runs as soon as the module that imports it does
+ * (the polyfill chunk, the script-tag file): no wrapper to run it at its first `require`.
+ */
+const cjs = () => commonjs({ strictRequires: false })
+
 /** The ESM build into `dir`: production unless `isDev`. */
 const esm = (dir, isDev) => ({
   input: { index: 'src/index.ts', react: 'src/react.ts' },
@@ -66,7 +72,7 @@ const esm = (dir, isDev) => ({
   // Let index.js also export what the lazy polyfill chunk shares with it, instead of a third chunk.
   preserveEntrySignatures: 'allow-extension',
   external: (id, importer) => id === 'react' || (importer === REACT_ENTRY && id === './index'),
-  plugins: [ts(dir), ...(isDev ? [] : [production()]), nodeResolve({ browser: true }), commonjs()],
+  plugins: [ts(dir), ...(isDev ? [] : [production()]), nodeResolve({ browser: true }), cjs()],
 })
 
 /**
@@ -131,7 +137,7 @@ const legacy = (isDev) => ({
     ...(isDev ? [] : [production()]),
     es5Extends(),
     nodeResolve({ browser: true }),
-    commonjs(),
+    cjs(),
     es5(),
   ],
 })
