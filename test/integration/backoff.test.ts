@@ -213,8 +213,9 @@ describe('against a real server', () => {
         5000,
         'a retry scheduled',
       )
-      run.client.disconnect()
+      // Marked first, so that a request made by disconnect() itself would count after it.
       log.push('disconnect')
+      run.client.disconnect()
       // At most the one request in flight at disconnect() arrives afterwards: the client has one at a time.
       expect((await quietWindow('stop', 1000)).length).toBeLessThanOrEqual(1)
       expect(log.slice(log.indexOf('disconnect'))).toEqual(['disconnect'])
