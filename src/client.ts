@@ -252,7 +252,6 @@ export function createClientWith<Events extends EventMap>(
     if (refused) return failed(refused, false)
     connectionId = ''
     watchdog.start()
-    const active = () => current === generation
     transport = chosen(
       {
         url,
@@ -268,11 +267,10 @@ export function createClientWith<Events extends EventMap>(
       },
       {
         // A sharing transport passes the state of the connection it shares instead.
-        onOpen: (shared) => active() && (touch(), dispatch(shared || { type: 'open' })),
-        // Every event passes here: the generation test is written out rather than called.
+        onOpen: (shared) => current === generation && (touch(), dispatch(shared || { type: 'open' })),
         onMessage: (from, data, id, origin) =>
           current === generation && (touch(), deliver(from as TypeChannel, data, id, origin)),
-        onError: (error, reconnecting) => active() && failed(error, reconnecting),
+        onError: (error, reconnecting) => current === generation && failed(error, reconnecting),
       },
     )
     for (const type in channels) transport.listen(channels[type])

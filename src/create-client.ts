@@ -1,7 +1,7 @@
 import { createClientWith, type TransportSource } from './client'
 import { loadTransport } from './transports/load'
 import { nativeTransport } from './transports/native'
-import type { Client, EventMap, OptionsFor } from './types'
+import type { Client, ClientOptions, EventMap, OptionsFor } from './types'
 
 const transports: TransportSource = { native: nativeTransport, lazy: loadTransport }
 
@@ -39,7 +39,8 @@ const shared: TransportSource = {
 export function createClient<Events extends EventMap = Record<string, string>>(
   url: string | URL,
   ...options: OptionsFor<Events>
-): Client<Events> {
-  const given = options[0]
-  return createClientWith<Events>(given && given.share ? shared : transports, url, given)
+): Client<Events>
+// The signature above is the one users see; this one only spares the body a rest parameter.
+export function createClient<Events extends EventMap>(url: string | URL, options?: ClientOptions): Client<Events> {
+  return createClientWith<Events>(options && options.share ? shared : transports, url, options)
 }
