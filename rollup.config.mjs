@@ -8,6 +8,7 @@ import terser from '@rollup/plugin-terser'
 import typescript from '@rollup/plugin-typescript'
 import { transform } from '@swc/core'
 import { fileURLToPath } from 'node:url'
+import { trimPolyfillPlugin } from './scripts/trim-polyfill.mjs'
 
 const REACT_ENTRY = fileURLToPath(new URL('./src/react.ts', import.meta.url))
 const DEV_MODULE = fileURLToPath(new URL('./src/dev.ts', import.meta.url))
@@ -72,7 +73,7 @@ const esm = (dir, isDev) => ({
   // Let index.js also export what the lazy polyfill chunk shares with it, instead of a third chunk.
   preserveEntrySignatures: 'allow-extension',
   external: (id, importer) => id === 'react' || (importer === REACT_ENTRY && id === './index'),
-  plugins: [ts(dir), ...(isDev ? [] : [production()]), nodeResolve({ browser: true }), cjs()],
+  plugins: [ts(dir), ...(isDev ? [] : [production()]), nodeResolve({ browser: true }), trimPolyfillPlugin(), cjs()],
 })
 
 /**
@@ -139,6 +140,7 @@ const legacy = (isDev) => ({
     ...(isDev ? [] : [production()]),
     es5Extends(),
     nodeResolve({ browser: true }),
+    trimPolyfillPlugin(),
     cjs(),
     es5(),
   ],

@@ -26,6 +26,12 @@ test.each<[string, ClientOptions, boolean, TransportKind]>([
     const page = await openPage(withoutStreaming)
     const { server } = suite
     const from = server.requests.length
+    // How Chromium itself sees each request of the stream: an EventSource's, a fetch, or (the polyfill where fetch
+    // cannot stream) an XMLHttpRequest.
+    const types: string[] = []
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/scenario/counter') types.push(request.resourceType())
+    })
     await startClient(page, '/scenario/counter?count=2', options, ['count'])
     await waitForEvents(page, 2, 'count')
     // The counter stream ends after its events, so the client may be reconnecting by now: the transport is what counts.
@@ -34,6 +40,7 @@ test.each<[string, ClientOptions, boolean, TransportKind]>([
     const requests = server.requests.slice(from)
     const streams = requests.filter((request) => request.path === '/scenario/counter')
     expect(streams[0].method).toBe(options.method || 'GET')
+    expect(types[0]).toBe(kind === 'native' ? 'eventsource' : kind === 'fetch' ? 'fetch' : 'xhr')
     // Native needs no chunk; fetch its own chunk alone (the classification of a refused response is loaded only on
     // a refusal); the polyfill is reached through the fetch chunk, which finds that fetch cannot stream, and brings
     // that classification with it.

@@ -1,6 +1,7 @@
 /**
- * The transport suite, registered once per transport by native.test.ts, fetch.test.ts and polyfill.test.ts: the ESM
- * build in headless Chromium against the real server, on a page where `auto` picks that transport (preparePage).
+ * The transport suite, registered once per transport by native.test.ts, fetch.test.ts and polyfill.test.ts (and
+ * polyfill-xhr.test.ts): the ESM build in headless Chromium against the real server, on a page where `auto` picks
+ * that transport (preparePage), prepared further by `prepare` when given.
  */
 import type { Page } from 'playwright-core'
 import type { TestBrowser } from '../helpers/browser'
@@ -26,11 +27,12 @@ import {
 import type { TransportKind } from '../../src/types'
 
 const FAST_RETRY = { initialDelayMs: 100, maxDelayMs: 400, factor: 2, jitter: 0 }
-/** What the browser logs for refused requests, and the polyfill for refused responses and failed fetches. */
-const EXPECTED_NOISE = /^(Failed to load resource: |EventSource's response has |TypeError: Failed to fetch)/
+/** What the browser logs for refused requests, and the polyfill for refused responses and failed fetches or XHRs. */
+const EXPECTED_NOISE =
+  /^(Failed to load resource: |EventSource's response has |TypeError: Failed to fetch|Error: NetworkError)/
 const isChunk = (path: string) => path.startsWith('/dist/chunks/')
 
-export function registerTransportSuite(kind: TransportKind): void {
+export function registerTransportSuite(kind: TransportKind, prepare?: (page: Page) => Promise<void>): void {
   const isNative = kind === 'native'
   let browser: TestBrowser
   let server: TestServer
@@ -49,6 +51,7 @@ export function registerTransportSuite(kind: TransportKind): void {
   beforeEach(async () => {
     page = await browser.newPage()
     await preparePage(page, kind)
+    if (prepare) await prepare(page)
     firstRequest = server.requests.length
     await page.goto(server.url + '/pages/harness.html')
     await page.waitForFunction(() => 'ssekit' in window && 'harness' in window, undefined, { timeout: WAIT_MS })
